@@ -1,0 +1,42 @@
+/** ESPN files games under their US Eastern date; so do our `date` filters. */
+const easternDay = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** YYYY-MM-DD in US Eastern time. */
+export function easternDate(at: Date | number | string): string {
+  return easternDay.format(typeof at === 'string' ? new Date(at) : at);
+}
+
+/** YYYY-MM-DD plus n calendar days (no time zone involved). */
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Every day from `from` to `to` inclusive. */
+export function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+export const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
+/** The UTC instants at which an Eastern day starts and ends (DST aware). */
+export function easternDayBounds(day: string): { start: Date; end: Date } {
+  return { start: easternMidnight(day), end: easternMidnight(addDays(day, 1)) };
+}
+
+function easternMidnight(day: string): Date {
+  // Eastern is UTC-5 or UTC-4: try both and keep the one that is midnight there.
+  for (const offset of [4, 5]) {
+    const candidate = new Date(`${day}T${String(offset).padStart(2, '0')}:00:00.000Z`);
+    if (easternDate(candidate) === day && easternDate(candidate.getTime() - 1) !== day) return candidate;
+  }
+  return new Date(`${day}T05:00:00.000Z`);
+}

@@ -1,0 +1,6 @@
+export * from './env.js';
+export * from './wait.js';
+export * from './namespace.js';
+export * from './nats.js';
+export * from './database.js';
+export * from './redis.js';
