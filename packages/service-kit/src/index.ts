@@ -8,3 +8,4 @@ export * from './health.js';
 export * from './shutdown.js';
 export * from './time.js';
 export * from './service.js';
+export * from './consumer.js';
