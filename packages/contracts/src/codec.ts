@@ -44,7 +44,7 @@ export function issuesOf(schema: TSchema, value: unknown): string[] {
 
 /** Validate a value already parsed; throws ContractError naming what is wrong. */
 export function check<T extends TSchema>(schema: T, value: unknown): Static<T> {
-  if (validator(schema).Check(value)) return value as Static<T>;
+  if (validator(schema).Check(value)) return value;
   throw new ContractError(schemaName(schema), issuesOf(schema, value));
 }
 

@@ -20,8 +20,11 @@ export const GameChanged = Type.Object(
 export type GameChanged = Static<typeof GameChanged>;
 
 export const TickReason = Type.Union(
-  [Type.Literal('live'), Type.Literal('idle'), Type.Literal('offseason'), Type.Literal('kickoff')],
-  { $id: 'TickReason' },
+  [Type.Literal('live'), Type.Literal('idle'), Type.Literal('offseason'), Type.Literal('kickoff'), Type.Literal('unknown')],
+  {
+    $id: 'TickReason',
+    description: 'live games; none live; nothing in the next 7 days; waking for a kickoff; no poll seen yet',
+  },
 );
 export type TickReason = Static<typeof TickReason>;
 

@@ -11,7 +11,7 @@ export class ServiceError extends Error {
 }
 
 export function isRetryable(err: unknown): boolean {
-  if (err && typeof err === 'object' && 'retryable' in err) return Boolean((err as { retryable: unknown }).retryable);
+  if (err && typeof err === 'object' && 'retryable' in err) return Boolean(err.retryable);
   return true; // unknown failures (network, database down) are presumed transient
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from './logger.js';
 
-export type Check = () => Promise<unknown> | unknown;
+export type Check = () => unknown;
 
 export interface CheckResult {
   ready: boolean;
@@ -38,7 +38,9 @@ export class Health {
         }
       }),
     );
-    return { ready: results.every(([, r]) => r.ok), checks: Object.fromEntries(results) };
+    const checks: CheckResult['checks'] = {};
+    for (const [name, r] of results) checks[name] = r;
+    return { ready: results.every(([, r]) => r.ok), checks };
   }
 
   names(): string[] {

@@ -94,7 +94,7 @@ export async function runServices(opts: {
       { name: 'heartbeats', run: () => heartbeats.forEach((h) => h.stop()) },
       ...[...running].reverse().map(({ name, svc }) => ({ name: `stop ${name}`, run: () => svc.stop() })),
       { name: 'drain nats', run: async () => { if (nc && !nc.isClosed()) await nc.drain(); } },
-      ...running.filter((r) => r.svc.close).map(({ name, svc }) => ({ name: `close ${name}`, run: () => svc.close!() })),
+      ...running.map(({ name, svc }) => ({ name: `close ${name}`, run: () => svc.close?.() })),
       { name: 'health server', run: () => healthServer?.close() },
     ],
   });

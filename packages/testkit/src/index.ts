@@ -4,3 +4,4 @@ export * from './namespace.js';
 export * from './nats.js';
 export * from './database.js';
 export * from './redis.js';
+export * from './stream.js';
