@@ -62,6 +62,7 @@ function byName(name: string): { kind: StatusKind; state: GameState | null } | u
  * - An unknown name falls back: completed → final, state in → live, pre → scheduled, post (not
  *   completed) → `unknown`, published as post and never completed.
  * - A name-fixed state wins over ESPN's flags (STATUS_POSTPONED is post even if state says pre).
+ * - `period` is 0 while `pre`, whatever ESPN says (older responses send 1 before kickoff).
  */
 export function normaliseStatus(
   espn: unknown,
@@ -95,8 +96,11 @@ export function normaliseStatus(
     fail(`status tells nothing usable (name ${name ?? 'missing'}, no state or completed)`);
   }
 
-  const period = s.period === undefined || s.period === null ? 0 : int(s.period);
-  if (period === undefined || period < 0) fail(`status.period is not a whole number: ${String(s.period)}`);
+  const espnPeriod = s.period === undefined || s.period === null ? 0 : int(s.period);
+  if (espnPeriod === undefined || espnPeriod < 0) fail(`status.period is not a whole number: ${String(s.period)}`);
+  // Older responses say period 1 (clock "15:00") before kickoff, newer ones 0: nothing has been
+  // played before the start, so `pre` is always 0 and the format change is not a game change.
+  const period = state === 'pre' ? 0 : espnPeriod;
 
   const detail = str(type.detail) ?? str(type.description) ?? name ?? '';
   const shortDetail = str(type.shortDetail) ?? detail;
