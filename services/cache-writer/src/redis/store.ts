@@ -1,0 +1,144 @@
+/**
+ * The writes of the cache-writer, each a compare-and-set script: an older revision,
+ * poll or breaker transition never replaces a newer one, whichever replica writes.
+ */
+import type { Redis } from 'ioredis';
+import { ServiceError } from '@scores/service-kit';
+import type { CacheMetrics } from '../metrics.js';
+import type { BreakerSnapshot, PollSnapshot } from '../state.js';
+import { REDIS_TTL_S, type GameValue, type RedisKeys } from './keys.js';
+import { writeResultOf, type WriteResult } from './scripts.js';
+
+/** Redis refused or did not answer: retrying later can help. */
+export class RedisWriteError extends ServiceError {
+  constructor(op: string, cause: unknown) {
+    super('REDIS_WRITE_FAILED', `redis ${op} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      retryable: true,
+      cause,
+    });
+    this.name = 'RedisWriteError';
+  }
+}
+
+type OrderedArgs = [valueKey: string, orderKey: string, orderMs: number, value: string, valueTtlS: number, orderTtlS: number];
+
+export interface RefreshOutcome {
+  written: number;
+  refreshed: number;
+  stale: number;
+  failed: number;
+}
+
+export class CacheStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly metrics: CacheMetrics,
+  ) {}
+
+  async writeGame(value: GameValue): Promise<WriteResult> {
+    const result = await this.run('game', () =>
+      this.redis.cwSetGame(this.keys.game(value.id), value.revision, JSON.stringify(value), REDIS_TTL_S.game),
+    );
+    this.metrics.writes.inc({ key: 'game', result });
+    return result;
+  }
+
+  /** Deletes a game key unless a newer revision is stored; true when it was deleted. */
+  async deleteGame(gameId: string, revision: number): Promise<boolean> {
+    let deleted: number;
+    try {
+      deleted = await this.redis.cwDelGame(this.keys.game(gameId), revision);
+    } catch (err) {
+      this.metrics.errors.inc({ op: 'cleanup' });
+      throw new RedisWriteError('cleanup', err);
+    }
+    if (deleted === 1) this.metrics.writes.inc({ key: 'game', result: 'deleted' });
+    return deleted === 1;
+  }
+
+  /** live_state and last_poll together, ordered by the poll's `at` (last_poll holds it). */
+  async writePoll(p: PollSnapshot): Promise<WriteResult> {
+    const result = await this.run('poll', () => this.redis.cwSetOrdered(...this.pollArgs(p)));
+    this.countPoll(result);
+    return result;
+  }
+
+  async writeBreaker(b: BreakerSnapshot): Promise<WriteResult> {
+    const result = await this.run('breaker', () => this.redis.cwSetOrdered(...this.breakerArgs(b)));
+    this.metrics.writes.inc({ key: 'circuit_breaker', result });
+    return result;
+  }
+
+  /** Every known value in one round trip; each compared as a single write would be. */
+  async writeAll(games: GameValue[], poll: PollSnapshot | undefined, breaker: BreakerSnapshot | undefined): Promise<RefreshOutcome> {
+    const pipeline = this.redis.pipeline();
+    for (const g of games) pipeline.cwSetGame(this.keys.game(g.id), g.revision, JSON.stringify(g), REDIS_TTL_S.game);
+    if (poll) pipeline.cwSetOrdered(...this.pollArgs(poll));
+    if (breaker) pipeline.cwSetOrdered(...this.breakerArgs(breaker));
+    let replies: [Error | null, unknown][] | null;
+    try {
+      replies = await pipeline.exec();
+    } catch (err) {
+      this.metrics.errors.inc({ op: 'refresh' });
+      throw new RedisWriteError('refresh', err);
+    }
+    const outcome: RefreshOutcome = { written: 0, refreshed: 0, stale: 0, failed: 0 };
+    (replies ?? []).forEach(([err, reply], i) => {
+      const key = i < games.length ? 'game' : poll && i === games.length ? 'poll' : 'circuit_breaker';
+      if (err) {
+        outcome.failed++;
+        this.metrics.errors.inc({ op: 'refresh' });
+        return;
+      }
+      const result = writeResultOf(reply);
+      outcome[result]++;
+      if (key === 'poll') this.countPoll(result);
+      else this.metrics.writes.inc({ key, result });
+    });
+    if (outcome.failed > 0) throw new RedisWriteError('refresh', new Error(`${outcome.failed} of ${replies?.length ?? 0} writes failed`));
+    return outcome;
+  }
+
+  ping(): Promise<string> {
+    return this.redis.ping();
+  }
+
+  private pollArgs(p: PollSnapshot): OrderedArgs {
+    return [
+      this.keys.liveState,
+      this.keys.lastPoll,
+      p.atMs,
+      JSON.stringify(p.liveState),
+      REDIS_TTL_S.liveState,
+      REDIS_TTL_S.lastPoll,
+    ];
+  }
+
+  private breakerArgs(b: BreakerSnapshot): OrderedArgs {
+    return [
+      this.keys.circuitBreaker,
+      this.keys.circuitBreakerAt,
+      b.atMs,
+      JSON.stringify(b.value),
+      REDIS_TTL_S.circuitBreaker,
+      REDIS_TTL_S.circuitBreaker,
+    ];
+  }
+
+  private countPoll(result: WriteResult) {
+    this.metrics.writes.inc({ key: 'live_state', result });
+    this.metrics.writes.inc({ key: 'last_poll', result });
+  }
+
+  private async run(op: string, write: () => Promise<unknown>): Promise<WriteResult> {
+    let reply: unknown;
+    try {
+      reply = await write();
+    } catch (err) {
+      this.metrics.errors.inc({ op });
+      throw new RedisWriteError(op, err);
+    }
+    return writeResultOf(reply);
+  }
+}
