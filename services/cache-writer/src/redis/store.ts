@@ -12,7 +12,8 @@ import { writeResultOf, type WriteResult } from './scripts.js';
 /** Redis refused or did not answer: retrying later can help. */
 export class RedisWriteError extends ServiceError {
   constructor(op: string, cause: unknown) {
-    super('REDIS_WRITE_FAILED', `redis ${op} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+    // the cause's message is appended by pino's error serializer
+    super('REDIS_WRITE_FAILED', `redis ${op} failed`, {
       retryable: true,
       cause,
     });

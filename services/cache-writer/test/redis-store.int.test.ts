@@ -1,0 +1,102 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistry } from '@scores/service-kit';
+import { dropRedisNamespace, freshNamespace, testEnv, testLogger, testRedis } from '@scores/testkit';
+import { cacheMetrics } from '../src/metrics.js';
+import { closeRedis, createRedis, whenReady } from '../src/redis/client.js';
+import { redisKeys } from '../src/redis/keys.js';
+import { CacheStore } from '../src/redis/store.js';
+import { CacheState } from '../src/state.js';
+import { gameValue } from '../src/values.js';
+import { breakerEvent, gameEvent, pollEvent } from './fixtures.js';
+import { readJson } from './helpers.js';
+
+const T0 = Date.parse('2026-11-28T20:00:00.000Z');
+
+describe('compare-and-set writes on real Redis', () => {
+  const ns = freshNamespace('cwstore');
+  const keys = redisKeys(ns);
+  let client: Redis;
+  let raw: Redis;
+  let store: CacheStore;
+
+  beforeAll(async () => {
+    client = createRedis(testEnv.redisUrl, testLogger(), 'cwstore-test');
+    expect(await whenReady(client, 5000)).toBe(true);
+    store = new CacheStore(client, keys, cacheMetrics(createRegistry()));
+    raw = testRedis();
+  });
+  afterAll(async () => {
+    await dropRedisNamespace(raw, ns);
+    await closeRedis(client);
+    await raw.quit();
+  });
+
+  it('never replaces a newer revision with an older one', async () => {
+    const v5 = gameValue(gameEvent({ gameId: 'g1', revision: 5 }));
+    expect(await store.writeGame(v5)).toBe('written');
+    expect(await store.writeGame(gameValue(gameEvent({ gameId: 'g1', revision: 3 })))).toBe('stale');
+    expect(JSON.parse((await raw.get(keys.game('g1')))!)).toEqual(v5);
+    expect(await store.writeGame(gameValue(gameEvent({ gameId: 'g1', revision: 6 })))).toBe('written');
+    expect((await readJson(raw, keys.game('g1')))?.revision).toBe(6);
+  });
+
+  it('the same revision again only renews the TTL', async () => {
+    const v = gameValue(gameEvent({ gameId: 'g2', revision: 2 }));
+    await store.writeGame(v);
+    await raw.expire(keys.game('g2'), 10);
+    // a different body under the same revision must not replace the stored one
+    expect(await store.writeGame({ ...v, week: 99 })).toBe('refreshed');
+    expect(await raw.ttl(keys.game('g2'))).toBeGreaterThan(110);
+    expect((await readJson(raw, keys.game('g2')))?.week).toBe(13);
+  });
+
+  it('replaces a stored value that does not parse', async () => {
+    await raw.set(keys.game('g3'), 'not json', 'EX', 60);
+    expect(await store.writeGame(gameValue(gameEvent({ gameId: 'g3', revision: 1 })))).toBe('written');
+  });
+
+  it('orders live_state and last_poll by the poll time', async () => {
+    const state = new CacheState();
+    expect(await store.writePoll(new CacheState().applyPoll(pollEvent(T0, 2)))).toBe('written');
+    expect(await store.writePoll(state.applyPoll(pollEvent(T0 - 60_000, 0)))).toBe('stale');
+    expect(await raw.get(keys.lastPoll)).toBe(String(T0));
+    expect(JSON.parse((await raw.get(keys.liveState))!)).toEqual({
+      hasLiveGames: true,
+      liveGameCount: 2,
+      lastCheck: new Date(T0).toISOString(),
+    });
+    expect(await store.writePoll(new CacheState().applyPoll(pollEvent(T0, 2)))).toBe('refreshed');
+    expect(await store.writePoll(new CacheState().applyPoll(pollEvent(T0 + 60_000, 0)))).toBe('written');
+    expect(await raw.get(keys.lastPoll)).toBe(String(T0 + 60_000));
+  });
+
+  it('orders circuit_breaker by the transition time', async () => {
+    const open = new CacheState().applyBreaker(breakerEvent('open', T0, 5), 0);
+    const closedEarlier = new CacheState().applyBreaker(breakerEvent('closed', T0 - 1000, 0), 0);
+    expect(await store.writeBreaker(open)).toBe('written');
+    expect(await store.writeBreaker(closedEarlier)).toBe('stale');
+    expect(JSON.parse((await raw.get(keys.circuitBreaker))!)).toEqual(open.value);
+    expect(await raw.ttl(keys.circuitBreaker)).toBeGreaterThan(590);
+  });
+
+  it('deletes a game key unless a newer revision is stored', async () => {
+    await store.writeGame(gameValue(gameEvent({ gameId: 'g4', revision: 4 })));
+    expect(await store.deleteGame('g4', 3)).toBe(false);
+    expect(await raw.exists(keys.game('g4'))).toBe(1);
+    expect(await store.deleteGame('g4', 4)).toBe(true);
+    expect(await raw.exists(keys.game('g4'))).toBe(0);
+    expect(await store.deleteGame('g4', 4)).toBe(false);
+  });
+
+  it('writes everything in one round trip with the same comparisons', async () => {
+    await store.writeGame(gameValue(gameEvent({ gameId: 'g5', revision: 9 })));
+    const out = await store.writeAll(
+      [gameValue(gameEvent({ gameId: 'g5', revision: 8 })), gameValue(gameEvent({ gameId: 'g6', revision: 1 }))],
+      new CacheState().applyPoll(pollEvent(T0 + 60_000, 0)),
+      undefined,
+    );
+    expect(out).toEqual({ written: 1, refreshed: 1, stale: 1, failed: 0 });
+    expect((await readJson(raw, keys.game('g5')))?.revision).toBe(9);
+  });
+});
