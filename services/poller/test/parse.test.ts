@@ -50,7 +50,7 @@ function game(parsed: ParsedScoreboard, id: string): Game {
   return g;
 }
 
-type Events = { id: string; competitions: Json[] }[];
+type Events = { id: string; date?: unknown; competitions: Json[] }[];
 const eventsOf = (body: Json): Events => body.events as Events;
 
 /** Kinds as normaliseStatus gives them for the events' raw statuses. */
@@ -536,6 +536,13 @@ describe('parseScoreboard refusals', () => {
     expect(caught).toMatchObject({ code: 'ESPN_SHAPE', retryable: true, name: 'EspnShapeError' });
   });
 
+  it('leaves the response it reads untouched', () => {
+    const body = synthetic('synthetic-nfl-malformed-mix.json');
+    const before = JSON.stringify(body);
+    parseScoreboard(body, NFL);
+    expect(JSON.stringify(body)).toBe(before);
+  });
+
   it('answers an empty day with no games', () => {
     expect(parseScoreboard({ events: [] }, NFL)).toEqual({ games: [], eventCount: 0, malformed: [], suspicious: [] });
   });
@@ -559,6 +566,21 @@ describe('parseScoreboard refusals', () => {
     });
     expect(parsed.games).toEqual([]);
     expect(parsed.malformed[0]!.reason).toMatch(/subject-safe/);
+  });
+
+  it.each([['2022-02-30T16:00Z'], ['2022-13-01T16:00Z'], ['1662915600000'], ['']])('refuses the event date %j', (date) => {
+    const body = real('nfl-scoreboard-2024-post-wk5-superbowl-final.json');
+    eventsOf(body)[0]!.date = date;
+    (eventsOf(body)[0]!.competitions[0] as Json).date = date;
+    const parsed = parseScoreboard(body, NFL);
+    expect(parsed.games).toEqual([]);
+    expect(parsed.malformed[0]!.reason).toMatch(/date/);
+  });
+
+  it('accepts an event date with seconds or an offset, published in UTC with milliseconds', () => {
+    const body = real('nfl-scoreboard-2024-post-wk5-superbowl-final.json');
+    eventsOf(body)[0]!.date = '2025-02-09T18:30:00-05:00';
+    expect(parseScoreboard(body, NFL).games[0]!.kickoff).toBe('2025-02-09T23:30:00.000Z');
   });
 
   it('refuses a negative score and a competitor without a team id', () => {
@@ -689,9 +711,8 @@ describe('speed', () => {
     const events: Json[] = [];
     for (let i = 0; events.length < 300; i++) {
       const pool = sources[i % sources.length]!;
-      const e = structuredClone(pool[Math.floor(i / sources.length) % pool.length]!) as Json;
-      e.id = String(900000000 + i);
-      events.push(e);
+      // parseScoreboard never mutates its input, so a shallow copy with a fresh id will do.
+      events.push({ ...pool[Math.floor(i / sources.length) % pool.length]!, id: String(900000000 + i) });
     }
     const body: Json = { events };
     parseScoreboard(body, NFL); // warm the JIT and the compiled schema

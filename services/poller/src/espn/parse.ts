@@ -276,7 +276,9 @@ function kickoffOf(v: unknown): string {
   const s = str(v);
   if (s === undefined || !ISO_DATE.test(s)) fail(`event date is not an ISO 8601 time: ${String(v)}`);
   const ms = Date.parse(s);
-  if (Number.isNaN(ms)) fail(`event date is not a real time: ${s}`);
+  // Date.parse rolls "02-30" over into March; a calendar date must exist as written.
+  const [y, m, d] = [Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10))];
+  if (Number.isNaN(ms) || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) fail(`event date is not a real time: ${s}`);
   return new Date(ms).toISOString();
 }
 
