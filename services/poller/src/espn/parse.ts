@@ -1,4 +1,4 @@
-import { check, Game, type Odds, type TeamLine } from '@scores/contracts';
+import { check, Game, type TeamLine } from '@scores/contracts';
 import { EspnEventError, EspnShapeError } from './errors.js';
 import { parseOdds } from './odds.js';
 import { arr, fail, idOf, int, isRecord, num, rec, str, type Rec } from './read.js';
@@ -232,7 +232,7 @@ function buildGame(src: Source, league: LeagueRef): { game: Game; kind: StatusKi
     away: awayLine,
     possession: status.state === 'in' ? possessionOf(src.situation, competitors, homeLine, awayLine) : null,
     broadcasts: broadcastsOf(src.competition),
-    odds: oddsOf(src.odds, homeLine, awayLine),
+    odds: parseOdds(src.odds, homeLine.abbreviation, awayLine.abbreviation),
   };
   try {
     return { game: check(Game, game), kind };
@@ -393,8 +393,4 @@ function addMedia(r: Rec, out: Set<string>): void {
   if (str(rec(r.type)?.shortName)?.toLowerCase() === 'radio') return;
   const name = str(rec(r.media)?.shortName);
   if (name) out.add(name.trim());
-}
-
-function oddsOf(raw: unknown, home: TeamLine, away: TeamLine): Odds | null {
-  return parseOdds(raw, home.abbreviation, away.abbreviation);
 }
