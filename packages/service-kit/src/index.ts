@@ -9,3 +9,4 @@ export * from './shutdown.js';
 export * from './time.js';
 export * from './service.js';
 export * from './consumer.js';
+export * from './metrics.js';

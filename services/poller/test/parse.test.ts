@@ -705,8 +705,9 @@ describe('parseTeams', () => {
   });
 });
 
-describe('speed', () => {
-  it('parses a 300-game scoreboard in a few milliseconds after JSON.parse', () => {
+describe('a busy Saturday', () => {
+  // Speed is measured in bench/ (pnpm bench), against a baseline in the same run; never here.
+  it('parses a 300-game scoreboard built from every real scoreboard', () => {
     const sources = SCOREBOARDS.map(({ file }) => eventsOf(real(file)));
     const events: Json[] = [];
     for (let i = 0; events.length < 300; i++) {
@@ -714,18 +715,8 @@ describe('speed', () => {
       // parseScoreboard never mutates its input, so a shallow copy with a fresh id will do.
       events.push({ ...pool[Math.floor(i / sources.length) % pool.length]!, id: String(900000000 + i) });
     }
-    const body: Json = { events };
-    parseScoreboard(body, NFL); // warm the JIT and the compiled schema
-    const runs: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      const parsed = parseScoreboard(body, NFL);
-      runs.push(performance.now() - t);
-      expect(parsed.games).toHaveLength(300);
-    }
-    const best = Math.min(...runs);
-    // These 300 real events are about 6 MB of JSON. Measured 2-4 ms warm (JSON.parse of the
-    // same text: ~80 ms); the bound leaves room for a busy 2-core machine.
-    expect(best).toBeLessThan(25);
+    const parsed = parseScoreboard({ events }, NFL);
+    expect(parsed.games).toHaveLength(300);
+    expect(parsed.malformed).toEqual([]);
   });
 });

@@ -9,8 +9,7 @@ import {
   subjects,
   type PollCompleted as PollCompletedT,
 } from '@scores/contracts';
-import type { RunningService, ServiceContext, ServiceDefinition } from '@scores/service-kit';
-import { Counter, Gauge } from 'prom-client';
+import { counter, gauge, type RunningService, type ServiceContext, type ServiceDefinition } from '@scores/service-kit';
 import type { SchedulerConfig } from './config.js';
 import { decide, nextAligned, type WorldState } from './policy.js';
 
@@ -37,13 +36,12 @@ export async function startScheduler(
 ): Promise<RunningService> {
   const now = deps.now ?? Date.now;
   const { log, js, ns } = ctx;
-  const ticks = new Counter({
+  const ticks = counter(ctx.registry, {
     name: 'scores_ticks_published_total',
     help: 'Ticks published by this scheduler (duplicates from other replicas are dropped by JetStream)',
     labelNames: ['kind', 'duplicate'],
-    registers: [ctx.registry],
   });
-  const intervalGauge = new Gauge({ name: 'scores_poll_interval_seconds', help: 'Current poll interval', registers: [ctx.registry] });
+  const intervalGauge = gauge(ctx.registry, { name: 'scores_poll_interval_seconds', help: 'Current poll interval' });
 
   let world: WorldState | undefined;
   let worldAt = 0;
