@@ -122,7 +122,7 @@ export async function runServices(opts: {
       const svc = await def.start({ ...ctx, log: log.child({ component: def.name }) });
       running.push({ name: def.name, svc });
       heartbeats.push(startHeartbeat(ctx, def.name, () => ['nats', ...(svc.checks ?? [])]));
-      log.info({ service: def.name }, 'service started');
+      log.info({ component: def.name }, 'service started');
     }
     if (opts.healthServer !== false) {
       healthServer = await startHealthServer({ port: common.healthPort, health: ctx.health, registry: ctx.registry, log });
