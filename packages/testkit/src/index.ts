@@ -5,3 +5,4 @@ export * from './nats.js';
 export * from './database.js';
 export * from './redis.js';
 export * from './stream.js';
+export * from './process.js';
