@@ -124,7 +124,8 @@ async function startCacheWriter(ctx: ServiceContext, cfg: CacheWriterConfig, dep
     const durables = cacheWriterDurables(ns);
     await ensureDurable(ctx.jsm, { ...durables.games, ackWaitMs: 30_000, description: 'cache-writer: game keys' });
     await ensureDurable(ctx.jsm, { ...durables.polls, ackWaitMs: 30_000, description: 'cache-writer: live_state, last_poll' });
-    await ensureDurable(ctx.jsm, { ...durables.breaker, ackWaitMs: 30_000, description: 'cache-writer: circuit_breaker' });
+    // one transition in flight across replicas: they are written in the order they happened
+    await ensureDurable(ctx.jsm, { ...durables.breaker, ackWaitMs: 30_000, maxAckPending: 1, description: 'cache-writer: circuit_breaker' });
     // an old tick asks for nothing a new one would not: start from new ones
     await ensureDurable(ctx.jsm, { ...durables.cleanup, ackWaitMs: 30_000, deliver: 'new', description: 'cache-writer: cleanup' });
 

@@ -71,13 +71,22 @@ describe('compare-and-set writes on real Redis', () => {
     expect(await raw.get(keys.lastPoll)).toBe(String(T0 + 60_000));
   });
 
-  it('orders circuit_breaker by the transition time', async () => {
+  it('writes circuit_breaker as it comes (its consumer delivers in order); a refresh only restores or renews it', async () => {
     const open = new CacheState().applyBreaker(breakerEvent('open', T0, 5), 0);
     const closedEarlier = new CacheState().applyBreaker(breakerEvent('closed', T0 - 1000, 0), 0);
     expect(await store.writeBreaker(open)).toBe('written');
-    expect(await store.writeBreaker(closedEarlier)).toBe('stale');
     expect(JSON.parse((await raw.get(keys.circuitBreaker))!)).toEqual(open.value);
     expect(await raw.ttl(keys.circuitBreaker)).toBeGreaterThan(590);
+    // a lagging replica's memory never overwrites what is there, it renews the TTL
+    await raw.expire(keys.circuitBreaker, 10);
+    expect(await store.writeAll([], undefined, closedEarlier)).toMatchObject({ refreshed: 1 });
+    expect(JSON.parse((await raw.get(keys.circuitBreaker))!)).toEqual(open.value);
+    expect(await raw.ttl(keys.circuitBreaker)).toBeGreaterThan(590);
+    // after a flush it comes back from memory
+    await raw.del(keys.circuitBreaker);
+    expect(await store.writeAll([], undefined, open)).toMatchObject({ written: 1 });
+    expect(JSON.parse((await raw.get(keys.circuitBreaker))!)).toEqual(open.value);
+    expect(await raw.keys(`${keys.circuitBreaker}*`)).toEqual([keys.circuitBreaker]);
   });
 
   it('deletes a game key unless a newer revision is stored', async () => {

@@ -24,12 +24,6 @@ export function redisKeys(ns: string) {
     circuitBreaker: `${ns}:circuit_breaker`,
     /** epoch milliseconds of the last poll attempt */
     lastPoll: `${ns}:last_poll`,
-    /**
-     * Bookkeeping, not part of the interface: epoch ms of the breaker transition held in
-     * circuit_breaker, so an older transition never overwrites a newer one (the SPEC value
-     * has no time of its own). Same TTL as circuit_breaker.
-     */
-    circuitBreakerAt: `${ns}:circuit_breaker:at`,
   } as const;
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -67,8 +67,23 @@ redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[4])
 return 2
 `;
 
+/**
+ * KEYS[1] value key; ARGV value, TTL s. Restores a value that is gone (a flush) and
+ * otherwise only renews its TTL: a refresh from memory never overwrites what the ordered
+ * consumer wrote, which may be newer than this replica's memory.
+ */
+const SET_OR_RENEW = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 2
+`;
+
 export const scripts = {
   cwSetGame: { numberOfKeys: 1, lua: SET_GAME },
+  cwSetOrRenew: { numberOfKeys: 1, lua: SET_OR_RENEW },
   cwDelGame: { numberOfKeys: 1, lua: DEL_GAME },
   cwSetOrdered: { numberOfKeys: 2, lua: SET_ORDERED },
 } as const;
@@ -77,6 +92,7 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     cwSetGame(key: string, revision: number, value: string, ttlS: number): Result<number, Context>;
     cwDelGame(key: string, revision: number): Result<number, Context>;
+    cwSetOrRenew(key: string, value: string, ttlS: number): Result<number, Context>;
     cwSetOrdered(
       valueKey: string,
       orderKey: string,

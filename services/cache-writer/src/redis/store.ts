@@ -7,7 +7,7 @@ import { ServiceError } from '@scores/service-kit';
 import type { CacheMetrics } from '../metrics.js';
 import type { BreakerSnapshot, PollSnapshot } from '../state.js';
 import { REDIS_TTL_S, type GameValue, type RedisKeys } from './keys.js';
-import { writeResultOf, type WriteResult } from './scripts.js';
+import { WRITE_RESULT, writeResultOf, type WriteResult } from './scripts.js';
 
 /** Redis refused or did not answer: retrying later can help. */
 export class RedisWriteError extends ServiceError {
@@ -66,7 +66,12 @@ export class CacheStore {
   }
 
   async writeBreaker(b: BreakerSnapshot): Promise<WriteResult> {
-    const result = await this.run('breaker', () => this.redis.cwSetOrdered(...this.breakerArgs(b)));
+    // Breaker transitions arrive in stream order (their durable has one message in
+    // flight), so the newest always writes last: a plain SET.
+    const result = await this.run('breaker', async () => {
+      await this.redis.set(this.keys.circuitBreaker, JSON.stringify(b.value), 'EX', REDIS_TTL_S.circuitBreaker);
+      return WRITE_RESULT.written;
+    });
     this.metrics.writes.inc({ key: 'circuit_breaker', result });
     return result;
   }
@@ -76,7 +81,7 @@ export class CacheStore {
     const pipeline = this.redis.pipeline();
     for (const g of games) pipeline.cwSetGame(this.keys.game(g.id), g.revision, JSON.stringify(g), REDIS_TTL_S.game);
     if (poll) pipeline.cwSetOrdered(...this.pollArgs(poll));
-    if (breaker) pipeline.cwSetOrdered(...this.breakerArgs(breaker));
+    if (breaker) pipeline.cwSetOrRenew(this.keys.circuitBreaker, JSON.stringify(breaker.value), REDIS_TTL_S.circuitBreaker);
     let replies: [Error | null, unknown][] | null;
     try {
       replies = await pipeline.exec();
@@ -113,17 +118,6 @@ export class CacheStore {
       JSON.stringify(p.liveState),
       REDIS_TTL_S.liveState,
       REDIS_TTL_S.lastPoll,
-    ];
-  }
-
-  private breakerArgs(b: BreakerSnapshot): OrderedArgs {
-    return [
-      this.keys.circuitBreaker,
-      this.keys.circuitBreakerAt,
-      b.atMs,
-      JSON.stringify(b.value),
-      REDIS_TTL_S.circuitBreaker,
-      REDIS_TTL_S.circuitBreaker,
     ];
   }
 
