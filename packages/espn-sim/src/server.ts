@@ -130,6 +130,7 @@ interface Reply {
 }
 
 const JSON_TYPE = 'application/json;charset=UTF-8';
+const MAX_RECORDS = 100_000;
 
 export class SimulatorServer implements Simulator {
   baseUrl = '';
@@ -311,6 +312,8 @@ export class SimulatorServer implements Simulator {
       status: 0,
       fault: null,
     };
+    // A demo left running for days must not grow without bound; tests never come near this.
+    if (this.requests.length >= MAX_RECORDS) this.requests.splice(0, MAX_RECORDS / 10);
     this.requests.push(record);
     const fault = this.faults.take({ league, dates: dates || (plan.kind === 'day' ? plan.dates : '') });
     record.fault = fault ? faultLabel(fault) : null;
