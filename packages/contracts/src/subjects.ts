@@ -41,6 +41,8 @@ export const subjects = {
   adminSync: (ns: string) => `${ns}.admin.sync`,
   health: (ns: string, service: string) => `${ns}.health.${assertToken(service, 'service')}`,
   healthAll: (ns: string) => `${ns}.health.*`,
+  /** request: every service instance answers with its ServiceHeartbeat (scatter-gather) */
+  adminHealth: (ns: string) => `${ns}.admin.health`,
 } as const;
 
 /** The game id is always the last token of a game.changed subject. */

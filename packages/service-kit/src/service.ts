@@ -42,10 +42,13 @@ export interface ServiceDefinition {
 
 export const HEARTBEAT_INTERVAL_S = 10;
 
-/** Publishes this instance's health on `<ns>.health.<service>` every few seconds. */
+/**
+ * Publishes this instance's health on `<ns>.health.<service>` every few seconds, and
+ * answers `<ns>.admin.health` requests with it at once (the CLI's status).
+ */
 export function startHeartbeat(ctx: ServiceContext, service: string, checks: () => string[]): { stop(): void } {
   const startedAt = new Date().toISOString();
-  const beat = async () => {
+  const current = async (): Promise<ServiceHeartbeat> => {
     const r = await ctx.health.run(checks());
     const hb: ServiceHeartbeat = {
       service,
@@ -57,13 +60,29 @@ export function startHeartbeat(ctx: ServiceContext, service: string, checks: () 
       checks: Object.fromEntries(Object.entries(r.checks).map(([k, v]) => [k, v.ok])),
       intervalS: HEARTBEAT_INTERVAL_S,
     };
+    return hb;
+  };
+  const beat = async () => {
+    const hb = await current();
     if (!ctx.nc.isClosed() && !ctx.nc.isDraining()) ctx.nc.publish(subjects.health(ctx.ns, service), encode(ServiceHeartbeat, hb));
   };
   const run = () => beat().catch((err: unknown) => ctx.log.warn({ err, service }, 'heartbeat failed'));
   void run();
   const timer = setInterval(run, HEARTBEAT_INTERVAL_S * 1000);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  const sub = ctx.nc.subscribe(subjects.adminHealth(ctx.ns), {
+    callback: (_err, msg) => {
+      current()
+        .then((hb) => msg.respond(encode(ServiceHeartbeat, hb)))
+        .catch((err: unknown) => ctx.log.warn({ err, service }, 'health request not answered'));
+    },
+  });
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sub.unsubscribe();
+    },
+  };
 }
 
 /**
