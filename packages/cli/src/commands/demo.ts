@@ -1,5 +1,113 @@
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { buildGameDay, gameDayScript, startSimulator } from '@scores/espn-sim';
+import { createLeague, createSql, putLeagueGame, upsertPick } from '@scores/grader';
+import { easternDate } from '@scores/service-kit';
+import { loadAllConfigs, startAll } from '../all-in-one.js';
 import { CliError } from '../nats.js';
 
-export async function demo(_argv: string[]): Promise<void> {
-  throw new CliError('demo is not available yet', 2);
+const USERS = ['ana', 'ben', 'chloe', 'dev', 'eli', 'fay', 'gus', 'hana'];
+const TIEBREAK_SLOT = 6; // the overtime game: its total settles ties
+
+/** A tiny seeded generator so every demo makes the same picks. */
+function seeded(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/**
+ * `pnpm demo`: the ESPN simulator replaying a scripted college Saturday at an
+ * accelerated clock, every service pointed at it, and a demo league with picks, so
+ * live scores, grading and standings happen on screen. Every variable of SPEC's table
+ * is honoured; unset poll intervals default to a pace that suits the accelerated clock.
+ */
+export async function demo(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { speed: { type: 'string', default: process.env.DEMO_SPEED ?? '30' } } });
+  const speed = Number(values.speed);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 1000) throw new CliError(`--speed must be a number in (0, 1000], got ${values.speed}`, 2);
+  const simPort = Number(process.env.SIM_PORT ?? 0);
+  if (!Number.isInteger(simPort) || simPort < 0 || simPort > 65535) throw new CliError(`SIM_PORT must be 0-65535, got ${process.env.SIM_PORT}`, 2);
+
+  const env: Record<string, string | undefined> = { ...process.env };
+  env.POLL_LIVE_S ??= '5';
+  env.POLL_IDLE_S ??= '15';
+  env.POLL_MIN_GAP_S ??= '2';
+  env.LOG_LEVEL ??= 'warn';
+  env.ESPN_LEAGUES = 'football/college-football';
+  const generatedKey = env.API_KEYS ? undefined : `demo-${randomBytes(9).toString('base64url')}`;
+  if (generatedKey) env.API_KEYS = generatedKey;
+  const configs = loadAllConfigs(env); // fail on bad variables before starting anything
+
+  const sim = await startSimulator({ port: simPort });
+  const day = easternDate(Date.now());
+  sim.loadRecording(buildGameDay({ day }), { startAt: new Date() });
+  sim.clock.run(speed);
+  env.ESPN_BASE_URL = sim.baseUrl;
+
+  await startAll(env);
+
+  const script = gameDayScript(day);
+  const sql = createSql(configs.grader.databaseUrl, { max: 2, applicationName: 'scores-demo' });
+  try {
+    const ids = script.map((g) => g.eventId);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from games where id in ${sql(ids)}`;
+      if ((row?.n ?? 0) === ids.length) break;
+      if (Date.now() > deadline) throw new CliError('the game day did not reach Postgres within a minute: is the grader running?', 1);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // picks are made "before kickoff" of the scripted day, whatever the wall clock says
+    const before = new Date(Math.min(...script.map((g) => g.kickoff.getTime())) - 60_000);
+    const league = await createLeague(sql, { name: `Demo league ${day}`, againstTheSpread: true, pointsPerCorrect: 10, keyPickBonus: 5, pushPoints: 5 });
+    const slate: { id: string; home: string; away: string }[] = [];
+    for (const g of script) {
+      try {
+        await putLeagueGame(sql, league.id, g.eventId, { tiebreaker: g.slot === TIEBREAK_SLOT }, before);
+        const [teams] = await sql<{ home: string; away: string }[]>`select home_team_id as home, away_team_id as away from games where id = ${g.eventId}`;
+        if (teams) slate.push({ id: g.eventId, ...teams });
+      } catch {
+        // a game already off the board (canceled before we got here) stays off the slate
+      }
+    }
+    const rand = seeded(20261128);
+    let picks = 0;
+    for (const user of USERS) {
+      const key = slate[Math.floor(rand() * slate.length)]?.id;
+      for (const g of slate) {
+        try {
+          await upsertPick(
+            sql,
+            league.id,
+            {
+              userId: user,
+              gameId: g.id,
+              teamId: rand() < 0.5 ? g.home : g.away,
+              keyPick: g.id === key,
+              ...(slate.findIndex((s) => s.id === g.id) === TIEBREAK_SLOT - 1 ? { pointsGuess: 30 + Math.floor(rand() * 40) } : {}),
+            },
+            before,
+          );
+          picks++;
+        } catch {
+          // closed games refuse picks, as for any user
+        }
+      }
+    }
+    const host = env.HOST && env.HOST !== '0.0.0.0' ? env.HOST : 'localhost';
+    const base = `http://${host}:${env.PORT ?? '3000'}`;
+    console.log(`
+scores demo: ${script.length} college games on ${day}, replayed at ${speed}x (kickoffs in ~${Math.round(30 / speed)} min, finals in ~${Math.round((5 * 60) / speed)} min)
+  live scoreboard   ${base}/live
+  league picks      ${base}/picks?league=${league.id}   (${USERS.length} players, ${picks} picks)
+  API               ${base}/api/games   ${base}/docs${generatedKey ? `\n  API key           ${generatedKey}   (Authorization: Bearer …)` : ''}
+  ESPN simulator    ${sim.origin}/_sim/state
+  events            pnpm scores tail     status: pnpm scores status
+Ctrl-C stops everything.`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }
