@@ -1,27 +1,21 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { encode, msgIds, PicksGraded, subjects } from '@scores/contracts';
+import { encode, PicksGraded } from '@scores/contracts';
 import type { Logger } from '@scores/service-kit';
 import type postgres from 'postgres';
+import { pgArray } from './db/arrays.js';
 import type { GraderMetrics } from './metrics.js';
 
-/** Records a picks.graded event in the grading transaction; published after commit. */
-export async function writePicksGraded(tx: postgres.TransactionSql, ns: string, event: PicksGraded): Promise<string> {
-  const [row] = await tx<{ id: string }[]>`
-    insert into outbox (subject, msg_id, payload)
-    values (${subjects.picksGraded(ns, event.gameId)}, ${msgIds.picksGraded(event.gameId, event.revision)},
-            ${tx.json(event)})
-    returning id`;
-  return String(row!.id);
-}
-
 const BATCH = 100;
+const LEASE_S = 30;
 const KEEP_SENT_DAYS = 7;
 
 /**
- * Publishes outbox rows not yet sent, oldest first. Rows are claimed FOR UPDATE SKIP
- * LOCKED, so replicas flushing at once publish each row once; a row published but not
- * marked (a crash in between) is published again, and its Nats-Msg-Id makes JetStream
- * drop the copy. Flushes of one instance never overlap.
+ * Publishes the outbox rows the grading transaction wrote (picks.graded), oldest first.
+ * A publisher leases a batch (FOR UPDATE SKIP LOCKED, then a claim that expires), so
+ * replicas flushing at once publish each row once, and no transaction stays open
+ * while NATS answers. A row published but not marked (a crash in between) is published
+ * again when its lease ends; its Nats-Msg-Id makes JetStream drop the copy. Flushes of
+ * one instance never overlap.
  */
 export class OutboxPublisher {
   private running: Promise<number> | undefined;
@@ -39,7 +33,7 @@ export class OutboxPublisher {
   /** Publishes everything pending; never throws (a failure is logged, counted and retried later). */
   flush(): Promise<number> {
     if (this.running) {
-      // a flush in progress may have read before our row committed: run once more after it
+      // the flush in progress may have read before the caller's row committed
       this.again = true;
       return this.running;
     }
@@ -79,31 +73,37 @@ export class OutboxPublisher {
   }
 
   private async publishBatch(): Promise<number> {
+    const rows = await this.sql<{ id: string; subject: string; msg_id: string; payload: PicksGraded }[]>`
+      update outbox set claimed_until = now() + make_interval(secs => ${LEASE_S})
+      where id in (select id from outbox
+                   where sent_at is null and (claimed_until is null or claimed_until < now())
+                   order by id limit ${BATCH}
+                   for update skip locked)
+      returning id, subject, msg_id, payload`;
+    rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    const sent: string[] = [];
     let failure: unknown;
-    let sent: string[] = [];
-    const claimed = await this.sql.begin(async (tx) => {
-      const rows = await tx<{ id: string; subject: string; msg_id: string; payload: PicksGraded }[]>`
-        select id, subject, msg_id, payload from outbox
-        where sent_at is null order by id limit ${BATCH}
-        for update skip locked`;
-      sent = [];
-      for (const r of rows) {
-        try {
-          await this.js.publish(r.subject, encode(PicksGraded, r.payload), { msgID: r.msg_id });
-        } catch (err) {
-          failure = err;
-          break;
-        }
-        sent.push(String(r.id));
-        this.log.info({ gameId: r.payload.gameId, revision: r.payload.revision, subject: r.subject }, 'picks graded published');
+    for (const r of rows) {
+      try {
+        await this.js.publish(r.subject, encode(PicksGraded, r.payload), { msgID: r.msg_id });
+      } catch (err) {
+        failure = err;
+        break;
       }
-      // what was published is marked (and committed) even when a later publish failed
-      if (sent.length) await tx`update outbox set sent_at = now() where id = any(${sent}::bigint[])`;
-      return rows.length;
-    });
-    this.metrics.published.inc(sent.length);
+      sent.push(String(r.id));
+      this.log.info({ gameId: r.payload.gameId, revision: r.payload.revision, subject: r.subject }, 'picks graded published');
+    }
+    if (sent.length) {
+      await this.sql`update outbox set sent_at = now(), claimed_until = null where id = any(${pgArray(sent)}::bigint[])`;
+      this.metrics.published.inc(sent.length);
+    }
+    const unsent = rows.slice(sent.length).map((r) => String(r.id));
+    if (unsent.length) {
+      // give them back at once rather than at the end of the lease
+      await this.sql`update outbox set claimed_until = null where id = any(${pgArray(unsent)}::bigint[])`.catch(() => undefined);
+    }
     if (failure !== undefined) throw failure instanceof Error ? failure : new Error('publish failed', { cause: failure });
-    return claimed;
+    return rows.length;
   }
 
   private async cleanup(): Promise<void> {

@@ -12,7 +12,9 @@ export interface SqlOptions {
 /**
  * A pool for the grader's data layer (the api may open its own with this). A query
  * made while Postgres is down fails within the connect timeout instead of hanging, so
- * a consumer naks the event and retries later.
+ * a consumer naks the event and retries later. Without fetch_types: the array-type query
+ * postgres.js runs on every new connection rejects unhandled when that connection is
+ * killed; arrays are passed as literals instead (arrays.ts).
  */
 export function createSql(url: string, opts: SqlOptions = {}): postgres.Sql {
   return postgres(url, {
@@ -21,6 +23,7 @@ export function createSql(url: string, opts: SqlOptions = {}): postgres.Sql {
     idle_timeout: 60,
     max_lifetime: 30 * 60,
     onnotice: () => undefined,
+    fetch_types: false,
     connection: { application_name: opts.applicationName ?? 'scores-grader' },
   });
 }

@@ -37,7 +37,7 @@ interface LeagueRow {
 interface LeagueGameRow {
   league_id: string;
   game_id: string;
-  home_spread: string | null;
+  home_spread: string | number | null;
   tiebreaker: boolean;
   week: number;
 }
@@ -53,7 +53,7 @@ const toLeague = (r: LeagueRow): League => ({
   createdAt: r.created_at.toISOString(),
 });
 
-const toLeagueGame = (r: LeagueGameRow): LeagueGame => ({
+const toLeagueGame = (r: LeagueGameRow | LeagueGameJson): LeagueGame => ({
   leagueId: r.league_id,
   gameId: r.game_id,
   homeSpread: r.home_spread === null ? null : Number(r.home_spread),
@@ -95,9 +95,10 @@ export const hasStarted = (game: { kickoff: Date; status_state: string }, now: D
  * omitted keeps the spread already locked, or locks the game's current spread (in a
  * league against the spread). Once the game has started an identical PUT answers the
  * entry as it is and any change is refused (GAME_STARTED): picks were made on it.
+ * One statement, like every write here (see upsertPick).
  */
 export async function putLeagueGame(
-  sql: postgres.Sql,
+  sql: Db,
   leagueId: string,
   gameId: string,
   input: LeagueGameInput = {},
@@ -105,39 +106,70 @@ export async function putLeagueGame(
 ): Promise<{ leagueGame: LeagueGame; created: boolean }> {
   const v = checkInput(LeagueGameInput, input);
   if (!isLeagueId(leagueId)) throw new GraderError('LEAGUE_NOT_FOUND', `no league ${leagueId}`);
+  let row: PutRow | undefined;
   try {
-    return await sql.begin(async (tx) => {
-      const [league] = await tx<LeagueRow[]>`select * from leagues where id = ${leagueId} for share`;
-      if (!league) throw new GraderError('LEAGUE_NOT_FOUND', `no league ${leagueId}`);
-      const [game] = await tx<{ kickoff: Date; status_state: string; week: number | null; spread: string | null }[]>`
-        select kickoff, status_state, week, game->'odds'->>'homeSpread' as spread
-        from games where id = ${gameId} for share`;
-      if (!game) throw new GraderError('GAME_NOT_FOUND', `no game ${gameId}`);
-      const [existingRow] = await tx<LeagueGameRow[]>`
-        select * from league_games where league_id = ${leagueId} and game_id = ${gameId} for update`;
-      const existing = existingRow ? toLeagueGame(existingRow) : undefined;
-      const currentSpread = league.against_the_spread && game.spread !== null ? Number(game.spread) : null;
-      const homeSpread = v.homeSpread !== undefined ? v.homeSpread : existing ? existing.homeSpread : currentSpread;
-      const tiebreaker = v.tiebreaker ?? existing?.tiebreaker ?? false;
-      if (hasStarted(game, now)) {
-        if (existing && existing.homeSpread === homeSpread && existing.tiebreaker === tiebreaker) {
-          return { leagueGame: existing, created: false };
-        }
-        throw new GraderError('GAME_STARTED', `game ${gameId} has started; its slate entry can no longer change`);
-      }
-      const week = existing?.week ?? game.week ?? 0;
-      const [row] = await tx<(LeagueGameRow & { created: boolean })[]>`
+    [row] = await sql<PutRow[]>`
+      with l as (
+        select id, against_the_spread from leagues where id = ${leagueId} for share
+      ), g as (
+        select id, kickoff, status_state, week, game->'odds'->>'homeSpread' as spread from games where id = ${gameId} for share
+      ), ex as (
+        select * from league_games where league_id = ${leagueId} and game_id = ${gameId} for update
+      ), want as (
+        select l.id as league_id, g.id as game_id,
+               case when ${v.homeSpread !== undefined} then ${v.homeSpread ?? null}::numeric
+                    when ex.league_id is not null then ex.home_spread
+                    when l.against_the_spread then g.spread::numeric end as home_spread,
+               coalesce(${v.tiebreaker ?? null}::boolean, ex.tiebreaker, false) as tiebreaker,
+               coalesce(ex.week, g.week, 0) as week,
+               (g.kickoff <= ${now} or g.status_state <> 'pre') as started
+        from l cross join g left join ex on true
+      ), up as (
         insert into league_games (league_id, game_id, home_spread, tiebreaker, week)
-        values (${leagueId}, ${gameId}, ${homeSpread}, ${tiebreaker}, ${week})
+        select league_id, game_id, home_spread, tiebreaker, week from want where not started
         on conflict (league_id, game_id) do update set
           home_spread = excluded.home_spread, tiebreaker = excluded.tiebreaker, updated_at = now()
-        returning league_id, game_id, home_spread, tiebreaker, week, (xmax = 0) as created`;
-      return { leagueGame: toLeagueGame(row!), created: row!.created };
-    });
+        returning league_id, game_id, home_spread, tiebreaker, week, (xmax = 0) as created
+      )
+      select exists (select 1 from l) as league_exists, exists (select 1 from g) as game_exists,
+             want.started, want.home_spread as want_spread, want.tiebreaker as want_tiebreaker,
+             to_jsonb(ex) as existing, to_jsonb(up) as put
+      from (select 1) one
+      left join want on true
+      left join ex on true
+      left join up on true`;
   } catch (err) {
     if ((err as { constraint_name?: string }).constraint_name === 'league_games_one_tiebreaker') {
       throw new GraderError('TIEBREAKER_TAKEN', `league ${leagueId} already has a tiebreak game that week`, { cause: err });
     }
     throw err;
   }
+  if (!row?.league_exists) throw new GraderError('LEAGUE_NOT_FOUND', `no league ${leagueId}`);
+  if (!row.game_exists) throw new GraderError('GAME_NOT_FOUND', `no game ${gameId}`);
+  if (row.put) return { leagueGame: toLeagueGame(row.put), created: row.put.created };
+  const existing = row.existing ? toLeagueGame(row.existing) : undefined;
+  const wantSpread = row.want_spread === null ? null : Number(row.want_spread);
+  if (existing && existing.homeSpread === wantSpread && existing.tiebreaker === row.want_tiebreaker) {
+    return { leagueGame: existing, created: false };
+  }
+  throw new GraderError('GAME_STARTED', `game ${gameId} has started; its slate entry can no longer change`);
+}
+
+interface PutRow {
+  league_exists: boolean;
+  game_exists: boolean;
+  started: boolean | null;
+  want_spread: string | null;
+  want_tiebreaker: boolean | null;
+  existing: LeagueGameJson | null;
+  put: (LeagueGameJson & { created: boolean }) | null;
+}
+
+/** A league_games row through to_jsonb: numeric as a JSON number. */
+interface LeagueGameJson {
+  league_id: string;
+  game_id: string;
+  home_spread: number | null;
+  tiebreaker: boolean;
+  week: number;
 }

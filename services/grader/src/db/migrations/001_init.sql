@@ -118,6 +118,8 @@ create table outbox (
   msg_id     text not null,
   payload    jsonb not null,
   created_at timestamptz not null default now(),
+  -- a publisher's lease on the row, so replicas flushing at once do not both publish it
+  claimed_until timestamptz,
   sent_at    timestamptz
 );
 create index outbox_pending on outbox (id) where sent_at is null;

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('defaults every variable', () => {
+    const cfg = loadConfig({});
+    expect(cfg).toMatchObject({
+      databaseUrl: 'postgres://127.0.0.1:5432/scores',
+      concurrency: 4,
+      poolMax: 10,
+      outboxIntervalMs: 15_000,
+      ackWaitMs: 30_000,
+      common: { namespace: 'scores' },
+    });
+  });
+
+  it('names every bad variable at once', () => {
+    let problems: string[] = [];
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://x', GRADER_CONCURRENCY: '0', DATABASE_POOL_MAX: 'many', NAMESPACE: 'a.b' });
+    } catch (err) {
+      problems = (err as { problems: string[] }).problems;
+    }
+    expect(problems.map((p) => p.split('=')[0]).sort()).toEqual(['DATABASE_POOL_MAX', 'DATABASE_URL', 'GRADER_CONCURRENCY', 'NAMESPACE']);
+  });
+});
