@@ -182,8 +182,9 @@ async function startCacheWriter(ctx: ServiceContext, cfg: CacheWriterConfig, dep
         logFields: (ev) => ({ at: (ev as PollCompleted | undefined)?.at }),
         handle: async (ev, msg) => {
           const result = await store.writePoll(state.applyPoll(ev));
+          // An unchanged poll writes live_state and last_poll, nothing else: game keys are
+          // kept alive by the refresh timer, not by polls.
           log.debug({ at: ev.at, subject: msg.subject, result }, 'poll state cached');
-          void refresh('poll');
         },
       }),
       await runDurableConsumer(ctx, {
