@@ -7,6 +7,7 @@
  * replica counts, and secrets that hold placeholders only.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ScaledObject, type IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { loadConfig as loadCacheWriterConfig } from '@scores/cache-writer';
@@ -32,7 +33,7 @@ import {
   type IServiceAccount,
 } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 const K8S_DIR = fileURLToPath(new URL('../k8s/', import.meta.url));
 const OVERLAYS = ['dev', 'prod'] as const;
@@ -459,5 +460,54 @@ describe('overlay dev', () => {
   it('ships the Secret the Deployments read, with every variable they expect', () => {
     const secret = one<ISecret>(objects(), 'Secret', SECRET_NAME);
     expect(Object.keys(secretValues(secret)).sort()).toEqual(['API_KEYS', 'DATABASE_URL', 'NATS_TOKEN', 'REDIS_URL']);
+  });
+});
+
+/** deploy/k8s/dependencies: the charts' values and the operator's Cluster, against what the manifests expect */
+describe('dependencies', () => {
+  // only the fields checked here; the charts and the operator validate the rest
+  interface NatsValues { config: { cluster: { enabled: boolean; replicas: number }; jetstream: { enabled: boolean }; monitor?: { enabled?: boolean } } }
+  interface PgCluster {
+    kind: string;
+    metadata: { name: string };
+    spec: { instances: number; bootstrap: { initdb: { database: string; owner: string } }; postgresql: { parameters: Record<string, string> } };
+  }
+  interface RedisValues { auth: { enabled: boolean } }
+  const read = <T>(file: string) => parse(readFileSync(`${K8S_DIR}dependencies/${file}`, 'utf8')) as T;
+  const prod = () => render('prod');
+
+  it('runs NATS as a three-node JetStream cluster at the address the ConfigMap and KEDA use', () => {
+    const nats = read<NatsValues>('nats.values.yaml');
+    expect(nats.config.cluster).toMatchObject({ enabled: true, replicas: 3 });
+    expect(nats.config.jetstream.enabled).toBe(true);
+    expect(nats.config.monitor?.enabled ?? true).toBe(true);
+    // release `nats` in namespace `nats`: the chart's client and headless services
+    expect(new URL(config(prod()).NATS_URL!).host).toBe('nats.nats.svc.cluster.local:4222');
+    for (const so of all<IScaledObject>(prod(), 'ScaledObject')) {
+      expect(so.spec.triggers[0]!.metadata.natsServerMonitoringEndpoint).toBe('nats-headless.nats.svc.cluster.local:8222');
+    }
+  });
+
+  it('runs Postgres where the placeholder DATABASE_URL points, with connections for every replica at its maximum', () => {
+    const pg = read<PgCluster>('postgres.yaml');
+    expect(pg.kind).toBe('Cluster');
+    expect(pg.spec.instances).toBeGreaterThanOrEqual(3);
+    const url = new URL(secretValues(one<ISecret>(render('dev'), 'Secret', SECRET_NAME)).DATABASE_URL!);
+    expect(url.hostname).toBe(`${pg.metadata.name}-rw.postgres.svc.cluster.local`);
+    expect(url.pathname).toBe(`/${pg.spec.bootstrap.initdb.database}`);
+    expect(url.username).toBe(pg.spec.bootstrap.initdb.owner);
+    // the api is assumed to hold a pool as large as the grader's
+    const pool = Number(config(prod()).DATABASE_POOL_MAX);
+    const graderMax = one<IScaledObject>(prod(), 'ScaledObject', 'grader').spec.maxReplicaCount!;
+    const apiMax = one<IHorizontalPodAutoscaler>(prod(), 'HorizontalPodAutoscaler', 'api').spec!.maxReplicas;
+    expect(Number(pg.spec.postgresql.parameters.max_connections ?? 100)).toBeGreaterThanOrEqual((graderMax + apiMax) * pool + 10);
+  });
+
+  it('runs Redis with a password where the placeholder REDIS_URL points', () => {
+    const redis = read<RedisValues>('redis.values.yaml');
+    expect(redis.auth.enabled).toBe(true);
+    const url = new URL(secretValues(one<ISecret>(render('dev'), 'Secret', SECRET_NAME)).REDIS_URL!);
+    expect(url.hostname).toBe('redis-master.redis.svc.cluster.local');
+    expect(url.pathname).toBe('/1');
   });
 });
