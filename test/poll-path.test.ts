@@ -37,7 +37,11 @@ describe('pnpm start against the simulator', () => {
     sim.clock.run(120);
     db = await freshDatabase('e2e');
     nc = await connectTestNats('e2e-watch');
-    nc.subscribe(subjects.gameChangedFilter(ns), { callback: (_e, m) => events.push(decode(GameChanged, m.data)) });
+    nc.subscribe(subjects.gameChangedFilter(ns), {
+      callback: (_e, m) => {
+        events.push(decode(GameChanged, m.data));
+      },
+    });
     app = startProcess(['packages/cli/src/bin.ts', 'start'], {
       NAMESPACE: ns,
       NATS_URL: testEnv.natsUrl,

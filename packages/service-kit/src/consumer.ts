@@ -71,7 +71,10 @@ export async function runDurableConsumer<S extends TSchema>(
   const concurrency = Math.max(1, opts.concurrency ?? 1);
   const retryDelay = opts.retryDelayMs ?? defaultRetryDelayMs;
   const consumer = await ctx.js.consumers.get(opts.stream, opts.durable);
-  const messages = await consumer.consume({ max_messages: Math.max(concurrency * 2, 16) });
+  // Batches the size of a few rounds of work: everything fetched is either handled or
+  // handed back (nak) before stop() returns, so a stopped replica strands nothing until
+  // ack_wait.
+  const batchSize = Math.min(128, Math.max(concurrency * 4, 32));
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 
@@ -103,24 +106,40 @@ export async function runDurableConsumer<S extends TSchema>(
   };
 
   const done = (async () => {
-    for await (const msg of messages) {
-      if (stopping) {
-        msg.nak();
+    let failures = 0;
+    while (!stopping) {
+      let batch;
+      try {
+        batch = await consumer.fetch({ max_messages: batchSize, expires: 1000 });
+        failures = 0;
+      } catch (err) {
+        failures++;
+        if (failures === 1 || failures % 30 === 0) log.warn({ err, failures }, 'fetch failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * failures)));
         continue;
       }
-      const p = handleOne(msg).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+      try {
+        for await (const msg of batch) {
+          if (stopping) {
+            msg.nak(); // handed back at once to another replica
+            continue;
+          }
+          const p = handleOne(msg).finally(() => inFlight.delete(p));
+          inFlight.add(p);
+          if (inFlight.size >= concurrency) await Promise.race(inFlight);
+        }
+      } catch (err) {
+        log.warn({ err }, 'batch ended early');
+      }
     }
     await Promise.all(inFlight);
   })().catch((err: unknown) => log.error({ err }, 'consumer loop failed'));
 
   return {
     done,
+    /** stops fetching; what is in flight finishes and is acked, the rest of the batch is nak'ed */
     async stop() {
       stopping = true;
-      await Promise.all(inFlight);
-      await messages.close().catch(() => undefined);
       await done;
     },
   };

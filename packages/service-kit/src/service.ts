@@ -111,7 +111,16 @@ export async function runServices(opts: {
     log,
     steps: (): ShutdownStep[] => [
       { name: 'heartbeats', run: () => heartbeats.forEach((h) => h.stop()) },
-      ...[...running].reverse().map(({ name, svc }) => ({ name: `stop ${name}`, run: () => svc.stop() })),
+      {
+        // every service stops taking work at once; each finishes or hands back what is in flight
+        name: 'stop services',
+        run: async () => {
+          const results = await Promise.allSettled(running.map(({ svc }) => svc.stop()));
+          results.forEach((r, i) => {
+            if (r.status === 'rejected') log.error({ err: r.reason, component: running[i]?.name }, 'service did not stop cleanly');
+          });
+        },
+      },
       { name: 'drain nats', run: async () => { if (nc && !nc.isClosed()) await nc.drain(); } },
       ...running.map(({ name, svc }) => ({ name: `close ${name}`, run: () => svc.close?.() })),
       { name: 'health server', run: () => healthServer?.close() },

@@ -49,3 +49,56 @@ describe('durable consumer', () => {
     await c.stop();
   });
 });
+
+describe('graceful stop of a durable consumer', () => {
+  let ctx: Awaited<ReturnType<typeof testContext>>;
+  const ns = freshNamespace('kitstop');
+  const stream = streamSpecs(ns).ticks.name;
+
+  beforeAll(async () => {
+    ctx = await testContext(ns);
+    await ensureDurable(ctx.jsm, { stream, durable: 'd2', filterSubject: subjects.tickCleanup(ns), ackWaitMs: 30_000 });
+  });
+  afterAll(() => ctx.close());
+
+  it('loses no event when a consumer is stopped mid-stream and another takes over', async () => {
+    const total = 300;
+    const subj = subjects.tickCleanup(ns);
+    for (let i = 0; i < total; i++) {
+      await ctx.js.publish(subj, encode(CleanupTick, { slot: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }));
+    }
+    const applied = new Set<string>();
+    let handledByFirst = 0;
+    const first = await runDurableConsumer(ctx, {
+      stream,
+      durable: 'd2',
+      schema: CleanupTick,
+      concurrency: 4,
+      handle: async (t) => {
+        await new Promise((r) => setTimeout(r, 5)); // a write in flight
+        applied.add(t.slot);
+        handledByFirst++;
+      },
+    });
+    await waitFor(() => handledByFirst >= 50);
+    await first.stop(); // mid-stream: in-flight writes finish and are acked, the rest is handed back
+    const stoppedAt = applied.size;
+    expect(stoppedAt).toBeLessThan(total);
+
+    const second = await runDurableConsumer(ctx, {
+      stream,
+      durable: 'd2',
+      schema: CleanupTick,
+      handle: async (t) => {
+        applied.add(t.slot);
+      },
+    });
+    // fetched-but-unstarted messages were nak'ed, so they come back at once, not after ack_wait
+    await waitFor(() => applied.size === total, { timeoutMs: 15_000 });
+    await waitFor(async () => {
+      const info = await ctx.jsm.consumers.info(stream, 'd2');
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    });
+    await second.stop();
+  });
+});
