@@ -1,0 +1,159 @@
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import underPressure from '@fastify/under-pressure';
+import { easternDate, VERSION, type Health, type Logger } from '@scores/service-kit';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { ApiConfig } from './config.js';
+import type { ReplaySource } from './games/replay.js';
+import { installCaching } from './http/caching.js';
+import { ApiError, installErrorHandling, sendError } from './http/errors.js';
+import { installRateLimit } from './http/rate-limit.js';
+import type { LeagueStore } from './leagues/store.js';
+import { apiMetrics, type ApiMetrics } from './metrics.js';
+import { gamesRoutes } from './routes/games.js';
+import { leagueRoutes } from './routes/leagues.js';
+import { statusRoutes } from './routes/status.js';
+import { streamRoutes } from './routes/stream.js';
+import type { ApiRuntime } from './runtime.js';
+
+export interface AppDeps extends ApiRuntime {
+  config: ApiConfig;
+  ns: string;
+  log: Logger;
+  /** reads past changes for SSE clients resuming from further back than memory */
+  replay: ReplaySource;
+  leagues: LeagueStore;
+  /** readiness checks (the process registers nats; the service adds postgres and redis) */
+  health: Health;
+  registry: Registry;
+  instance: string;
+  /** the rate limiter's store, shared by replicas; without it each app counts for itself */
+  rateLimitRedis?: Redis;
+  /** which health checks /readyz runs (default: all registered) */
+  readyChecks?: string[];
+  now?: () => number;
+}
+
+/** What every route reads: the deps plus derived helpers. */
+export interface AppContext extends AppDeps {
+  metrics: ApiMetrics;
+  now: () => number;
+  /** the US Eastern day now: game days and the default window are counted in it */
+  today: () => string;
+}
+
+const trustHops = (n: number) => (_address: string, hop: number) => hop < n;
+
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * The HTTP app, built from its dependencies and never listening: tests drive it with
+ * `app.inject()`, the service (or main.ts) calls `listen`.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? Date.now;
+  let todayCache = { atMs: -Infinity, day: '' };
+  const ctx: AppContext = {
+    ...deps,
+    metrics: apiMetrics(deps.registry),
+    now,
+    // Intl formatting costs microseconds: once a second is plenty for a day boundary
+    today: () => {
+      const t = now();
+      if (t - todayCache.atMs > 1000 || t < todayCache.atMs) todayCache = { atMs: t, day: easternDate(t) };
+      return todayCache.day;
+    },
+  };
+  const { config } = deps;
+
+  // typed as fastify's logger, so the instance is the plain FastifyInstance every helper takes
+  const logger: FastifyBaseLogger = deps.log;
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    bodyLimit: config.bodyLimitBytes,
+    // a hop count becomes the function fastify's types expect (it means: trust the n nearest proxies)
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // Responses are shaped by the handlers (and the hot ones pre-serialized); schemas document them.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  // JSON bodies only: anything else is a 415, not a string the schema then refuses
+  app.removeContentTypeParser('text/plain');
+  installErrorHandling(app);
+  installCaching(app);
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url;
+    ctx.metrics.httpSeconds.observe(
+      { method: req.method, route: route ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(underPressure, {
+    maxEventLoopDelay: 1000,
+    maxEventLoopUtilization: 0.98,
+    pressureHandler: (req, reply, type, value) => {
+      // probes answer even under load: a busy replica is not a dead one
+      if (PROBES.has(req.url.split('?')[0]!.replace(/\/+$/, ''))) return;
+      req.log.warn({ type, value }, 'shedding load');
+      sendError(reply.header('retry-after', '5'), new ApiError(503, 'UNDER_PRESSURE', 'the server is overloaded; retry shortly'));
+    },
+  });
+
+  await app.register(cors, {
+    // an empty list allows no origin at all (no CORS headers are sent)
+    origin: config.corsOrigins.length ? [...config.corsOrigins] : false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'Last-Event-ID'],
+    exposedHeaders: ['ETag', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Location'],
+    maxAge: 600,
+    strictPreflight: true,
+  });
+
+  await installRateLimit(app, {
+    ns: deps.ns,
+    max: config.rateLimit.max,
+    windowS: config.rateLimit.windowS,
+    allowlist: config.rateLimit.allowlist,
+    ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis } : {}),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'scores api',
+        version: VERSION,
+        description:
+          'Live scores from ESPN, leagues and picks. Errors are always `{ "error": { "code", "message" } }`. JSON responses carry ' +
+          'ETag (If-None-Match gets 304) and Cache-Control; every client address is rate-limited (RateLimit-* headers).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API key from API_KEYS' } } },
+      tags: [
+        { name: 'games', description: 'served from memory, kept current from the games stream' },
+        { name: 'leagues', description: 'leagues, slates, picks and standings' },
+        { name: 'status' },
+        { name: 'probes' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(gamesRoutes, { ctx });
+  await app.register(streamRoutes, { ctx });
+  await app.register(statusRoutes, { ctx });
+  await app.register(leagueRoutes, { ctx });
+
+  // SSE streams end before the server closes, or close() would wait on them forever.
+  app.addHook('preClose', async () => deps.hub.close());
+  return app;
+}

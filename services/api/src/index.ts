@@ -1,0 +1,10 @@
+export { buildApp, type AppDeps, type AppContext } from './app.js';
+export { createApiService, loadSnapshotFromPostgres, SERVICE_NAME, type ApiDeps, type RunningApi } from './service.js';
+export { loadConfig, readApiConfig, isAddressOrCidr, type ApiConfig, type Config, type TrustProxy } from './config.js';
+export { createRuntime, type ApiRuntime } from './runtime.js';
+export { GameSnapshot, type SnapshotEntry, type GameUpdate } from './games/snapshot.js';
+export { MetaState, type Meta } from './meta/state.js';
+export { HeartbeatBoard } from './status/heartbeats.js';
+export { SseHub, type SseSink } from './sse/hub.js';
+export { jetStreamReplay, type ReplaySource } from './games/replay.js';
+export { postgresLeagueStore, type LeagueStore } from './leagues/store.js';
