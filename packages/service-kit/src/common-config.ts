@@ -17,6 +17,8 @@ export interface CommonConfig {
   nats: NatsConfig;
   /** how long a service may take to stop before the process exits anyway */
   shutdownGraceMs: number;
+  /** replicas of every stream and KV bucket this deployment creates (3 on a 3-node NATS cluster) */
+  jetstreamReplicas: number;
 }
 
 export function readCommon(v: EnvReader): CommonConfig {
@@ -37,6 +39,7 @@ export function readCommon(v: EnvReader): CommonConfig {
       credsFile: v.optional('NATS_CREDS'),
     },
     shutdownGraceMs: v.int('SHUTDOWN_GRACE_S', 25, { min: 1, max: 600 }) * 1000,
+    jetstreamReplicas: v.int('JETSTREAM_REPLICAS', 1, { min: 1, max: 5 }),
   };
 }
 

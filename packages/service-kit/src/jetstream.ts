@@ -19,7 +19,7 @@ function isApiError(err: unknown, code: number): boolean {
   return err instanceof JetStreamApiError && err.code === code;
 }
 
-export function streamConfig(spec: StreamSpec): Partial<StreamConfig> & { name: string } {
+export function streamConfig(spec: StreamSpec, replicas = 1): Partial<StreamConfig> & { name: string } {
   return {
     name: spec.name,
     subjects: spec.subjects,
@@ -30,7 +30,7 @@ export function streamConfig(spec: StreamSpec): Partial<StreamConfig> & { name: 
     max_age: nanos(spec.maxAgeS * 1000),
     max_msgs_per_subject: spec.maxMsgsPerSubject || -1,
     duplicate_window: nanos(spec.duplicateWindowS * 1000),
-    num_replicas: 1,
+    num_replicas: replicas,
   };
 }
 
@@ -38,8 +38,8 @@ export function streamConfig(spec: StreamSpec): Partial<StreamConfig> & { name: 
  * Read, then add or update: nats-server 2.9 updates a changed config silently on add,
  * newer servers refuse; this works on both, and concurrent replicas may race it safely.
  */
-export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
-  const wanted = streamConfig(spec);
+export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, replicas = 1): Promise<void> {
+  const wanted = streamConfig(spec, replicas);
   try {
     const info = await jsm.streams.info(spec.name);
     const c = info.config;
@@ -47,8 +47,10 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
       c.max_age === wanted.max_age &&
       c.max_msgs_per_subject === wanted.max_msgs_per_subject &&
       c.duplicate_window === wanted.duplicate_window &&
-      JSON.stringify([...c.subjects].sort()) === JSON.stringify([...spec.subjects].sort());
-    if (!same) await jsm.streams.update(spec.name, { ...c, ...wanted, num_replicas: c.num_replicas });
+      JSON.stringify([...c.subjects].sort()) === JSON.stringify([...spec.subjects].sort()) &&
+      c.num_replicas >= replicas;
+    // replicas only ever grow here: scaling a stream down is an operator's decision
+    if (!same) await jsm.streams.update(spec.name, { ...c, ...wanted, num_replicas: Math.max(c.num_replicas, replicas) });
   } catch (err) {
     if (!isApiError(err, STREAM_NOT_FOUND)) throw err;
     try {
@@ -63,8 +65,8 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
 }
 
 /** Every stream of the namespace; cheap when they exist. */
-export async function ensureStreams(jsm: JetStreamManager, ns: string): Promise<void> {
-  for (const spec of Object.values(streamSpecs(ns))) await ensureStream(jsm, spec);
+export async function ensureStreams(jsm: JetStreamManager, ns: string, replicas = 1): Promise<void> {
+  for (const spec of Object.values(streamSpecs(ns))) await ensureStream(jsm, spec, replicas);
 }
 
 export interface DurableSpec {

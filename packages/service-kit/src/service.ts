@@ -24,6 +24,8 @@ export interface ServiceContext {
   registry: Registry;
   health: Health;
   instance: string;
+  /** replicas of the streams and KV buckets this deployment creates (JETSTREAM_REPLICAS) */
+  jetstreamReplicas?: number;
 }
 
 export interface RunningService {
@@ -130,7 +132,7 @@ export async function runServices(opts: {
   try {
     nc = await connectNats(common.nats, log, `${opts.process}@${instance}`);
     const jsm = await jetstreamManager(nc);
-    await ensureStreams(jsm, common.namespace);
+    await ensureStreams(jsm, common.namespace, common.jetstreamReplicas);
     const ctx: ServiceContext = {
       ns: common.namespace,
       log,
@@ -140,6 +142,7 @@ export async function runServices(opts: {
       registry: createRegistry(),
       health: new Health(),
       instance,
+      jetstreamReplicas: common.jetstreamReplicas,
     };
     const conn = nc;
     ctx.health.add('nats', () => {

@@ -97,8 +97,9 @@ export async function startPoller(
 
   const kvm = new Kvm(ctx.nc);
   const buckets = bucketNames(ns);
-  const pollerKv = await kvm.create(buckets.poller, { history: 1, description: 'poller coordination: last poll, breaker' });
-  const store = await RevisionStore.open(ctx.nc, buckets.revisions, log);
+  const replicas = ctx.jetstreamReplicas ?? 1;
+  const pollerKv = await kvm.create(buckets.poller, { history: 1, replicas, description: 'poller coordination: last poll, breaker' });
+  const store = await RevisionStore.open(ctx.nc, buckets.revisions, log, replicas);
   const client = deps.client ?? createEspnClient(config.espn, { log, registry: ctx.registry });
 
   const publishBreaker = (event: BreakerChanged) => {
@@ -153,12 +154,21 @@ export async function startPoller(
     error?: string;
   }
 
+  // An answer identical to the last one to the same URL parses to the same games (and
+  // has already been reported): most polls of a quiet day cost no parsing at all.
+  const parsedByUrl = new Map<string, ReturnType<typeof parseScoreboard>>();
+
   /** Fetches and parses one league-day; never throws. */
   const fetchOne = async (req: PlannedRequest): Promise<FetchResult> => {
     const league = leagueKey(req.league);
     try {
       const res = await client.fetchDay(req.league, req.day);
-      const parsed = parseScoreboard(res.body, req.league);
+      const cached = res.unchanged ? parsedByUrl.get(res.url) : undefined;
+      const parsed = cached ?? parseScoreboard(res.body, req.league);
+      parsedByUrl.delete(res.url);
+      parsedByUrl.set(res.url, parsed);
+      if (parsedByUrl.size > 64) parsedByUrl.delete(parsedByUrl.keys().next().value!);
+      if (cached) return { req, games: parsed.games };
       if (parsed.eventCount === 25) {
         metrics.suspicious.inc({ league, reason: 'exactly-25' });
         log.warn({ league, day: req.day, url: res.url }, 'ESPN answered exactly 25 events: possibly truncated');
@@ -239,6 +249,7 @@ export async function startPoller(
   const poll = async (trigger: PollTrigger, force = false): Promise<PollNowReply> => {
     const at = now();
     const b = await breaker.snapshot();
+    metrics.breakerState.set(b.state === 'closed' ? 0 : b.state === 'half-open' ? 1 : 2);
     if (b.state === 'open' && b.retryAt && Date.parse(b.retryAt) > at) {
       metrics.polls.inc({ trigger, outcome: 'skipped' });
       log.info({ trigger, retryAt: b.retryAt }, 'poll skipped: breaker open');

@@ -22,13 +22,18 @@ export class EspnRequestError extends Error {
 }
 
 export interface DayResponse {
-  /** parsed JSON */
+  /** parsed JSON (shared with the previous response when `unchanged`: do not mutate) */
   body: unknown;
-  /** the bytes as received, to recognise an identical response cheaply */
+  /** the bytes as received */
   raw: Buffer;
+  /** byte for byte the previous answer to the same URL: nothing in it can have changed */
+  unchanged: boolean;
   durationMs: number;
   url: string;
 }
+
+/** The last good answer per URL, to skip parsing an identical one (most polls). */
+const LAST_ANSWERS = 64;
 
 export interface EspnClient {
   /** one league, one US Eastern day; through rate limit, retries with backoff and a timeout */
@@ -95,6 +100,8 @@ export function createEspnClient(config: EspnConfig, deps: { log: Logger; regist
     http2: false,
   });
 
+  const last = new Map<string, { raw: Buffer; body: unknown }>();
+
   /** one attempt; throws EspnRequestError */
   const attempt = async (league: LeagueRef, url: string, signal: AbortSignal): Promise<DayResponse> => {
     const label = `${league.sport}/${league.league}`;
@@ -110,13 +117,20 @@ export function createEspnClient(config: EspnConfig, deps: { log: Logger; regist
       }
       const refused = classify(res, url);
       if (refused) throw refused;
+      const prev = last.get(url);
+      if (prev && prev.raw.equals(res.body)) {
+        return { body: prev.body, raw: res.body, unchanged: true, durationMs: performance.now() - t0, url };
+      }
       let body: unknown;
       try {
         body = JSON.parse(res.body.toString('utf8'));
       } catch (err) {
         throw new EspnRequestError('ESPN_MALFORMED', 'ESPN answered with a body that is not JSON (or is cut short)', 'malformed', true, { url, status: res.statusCode }, { cause: err });
       }
-      return { body, raw: res.body, durationMs: performance.now() - t0, url };
+      last.delete(url);
+      last.set(url, { raw: res.body, body });
+      if (last.size > LAST_ANSWERS) last.delete(last.keys().next().value!);
+      return { body, raw: res.body, unchanged: false, durationMs: performance.now() - t0, url };
     } catch (err) {
       outcome = err instanceof EspnRequestError ? err.outcome : 'network';
       throw err;

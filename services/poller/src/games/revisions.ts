@@ -34,8 +34,8 @@ export class RevisionStore {
     private readonly log: Logger,
   ) {}
 
-  static async open(nc: NatsConnection, bucket: string, log: Logger): Promise<RevisionStore> {
-    const kv = await new Kvm(nc).create(bucket, { history: 1, description: 'last published revision of each game' });
+  static async open(nc: NatsConnection, bucket: string, log: Logger, replicas = 1): Promise<RevisionStore> {
+    const kv = await new Kvm(nc).create(bucket, { history: 1, replicas, description: 'last published revision of each game' });
     const store = new RevisionStore(kv, log);
     await store.follow();
     return store;
