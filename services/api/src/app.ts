@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import underPressure from '@fastify/under-pressure';
 import { easternDate, VERSION, type Health, type Logger } from '@scores/service-kit';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -12,6 +12,7 @@ import type { ReplaySource } from './games/replay.js';
 import { installCaching } from './http/caching.js';
 import { ApiError, installErrorHandling, sendError } from './http/errors.js';
 import { installRateLimit } from './http/rate-limit.js';
+import { validatorCompiler } from './http/validation.js';
 import type { LeagueStore } from './leagues/store.js';
 import { apiMetrics, type ApiMetrics } from './metrics.js';
 import { gamesRoutes } from './routes/games.js';
@@ -82,7 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
   // Responses are shaped by the handlers (and the hot ones pre-serialized); schemas document them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 

@@ -11,7 +11,7 @@ const STATUS: Record<Phase, Game['status']> = {
 
 export interface GameOpts {
   id: string;
-  kickoff: string | Date;
+  kickoff: string | Date | number;
   phase?: Phase;
   revision?: number;
   league?: string;

@@ -89,7 +89,17 @@ export interface TestApp {
 }
 
 /** An app over in-memory state and fakes: no I/O; the clock is pinned to NOW unless moved. */
-export async function makeApp(opts: { config?: ApiConfig; leagues?: ReturnType<typeof fakeLeagues>; replay?: ReplaySource; games?: GameWithRevision[] } = {}): Promise<TestApp> {
+export async function makeApp(
+  opts: {
+    config?: ApiConfig;
+    leagues?: ReturnType<typeof fakeLeagues>;
+    replay?: ReplaySource;
+    /** read at start, stream sequences 1, 2, 3, ... */
+    games?: GameWithRevision[];
+    /** read at start with these sequences (after `games`) */
+    stream?: { seq: number; game: GameWithRevision }[];
+  } = {},
+): Promise<TestApp> {
   const config = opts.config ?? testConfig();
   const log = testLogger();
   const registry = createRegistry();
@@ -97,6 +107,7 @@ export async function makeApp(opts: { config?: ApiConfig; leagues?: ReturnType<t
   const runtime = createRuntime(config, log, undefined, { today: () => easternDate(now.ms) });
   let seq = 0;
   for (const g of opts.games ?? []) runtime.snapshot.apply(g, ++seq);
+  for (const m of opts.stream ?? []) runtime.snapshot.apply(m.game, m.seq);
   runtime.hub.startRecording(runtime.snapshot.position);
   const health = new Health();
   health.add('nats', () => undefined);
