@@ -13,5 +13,5 @@ export { NewLeague, LeagueGameInput, PickInput, isLeagueId } from './db/schemas.
 
 // grading
 export { applyGameChanged, type ApplyOutcome } from './grading/apply.js';
-export { gradeGamePicks, recomputeStandings, ungradeGamePicks, type GradeSummary } from './grading/sql.js';
+export { gradeGamePicks, recomputeStandings, ungradeGamePicks, type GradeCounts } from './grading/sql.js';
 export * from './grading/rules.js';

@@ -5,14 +5,17 @@
 -- connection dies inside sql.begin(): porsager/postgres#1154, #1208.)
 -- grading/rules.ts holds the same rules as pure functions; a test keeps them in step.
 
--- Every pick of one game, in every league, graded by one statement: the outcome per
--- league first (which side covers, a push, or void), then each pick against it.
+-- Every pick of one game, in every league, graded by one statement. The outcome is worked
+-- out once per league (which side covers, a push, or void) with what each side's pick
+-- earns; each pick then only compares its team. Answers the count per result.
+-- work_mem: RETURNING one row per pick is counted in memory, not spilled to disk.
 create function grader_grade_game(p_game_id text, p_revision integer, p_state text)
-returns table (league_id uuid, week integer, result pick_result, n integer)
-language sql volatile as $$
+returns table (result pick_result, n integer)
+language sql volatile
+set work_mem = '64MB'
+as $$
   with outcome as (
-    select lg.league_id, g.home_team_id, g.away_team_id,
-           l.points_per_correct, l.key_pick_bonus, l.push_points,
+    select lg.league_id, g.home_team_id, g.away_team_id, l.points_per_correct, l.key_pick_bonus, l.push_points,
            case
              when p_state = 'void' or g.home_score is null or g.away_score is null then 'void'
              else case sign(g.home_score - g.away_score
@@ -24,47 +27,42 @@ language sql volatile as $$
     join games g on g.id = lg.game_id
     where lg.game_id = p_game_id
   ), o as (
-    select outcome.*, case side when 'home' then home_team_id when 'away' then away_team_id end as winner
+    select league_id, home_team_id, away_team_id,
+           case side when 'home' then 'win' when 'away' then 'loss' else side end::pick_result as home_result,
+           case side when 'away' then 'win' when 'home' then 'loss' else side end::pick_result as away_result,
+           case side when 'home' then points_per_correct when 'push' then push_points else 0 end as home_points,
+           case side when 'home' then points_per_correct + key_pick_bonus when 'push' then push_points else 0 end as home_key_points,
+           case side when 'away' then points_per_correct when 'push' then push_points else 0 end as away_points,
+           case side when 'away' then points_per_correct + key_pick_bonus when 'push' then push_points else 0 end as away_key_points
     from outcome
   ), graded as (
+    -- a pick of a team no longer in the game (ESPN replaced an undecided team) is void
     update picks p set
-      result = case
-        when o.side = 'void' or p.team_id not in (o.home_team_id, o.away_team_id) then 'void'::pick_result
-        when o.side = 'push' then 'push'::pick_result
-        when p.team_id = o.winner then 'win'::pick_result
-        else 'loss'::pick_result
-      end,
-      points = case
-        when o.side = 'void' or p.team_id not in (o.home_team_id, o.away_team_id) then 0
-        when o.side = 'push' then o.push_points
-        when p.team_id = o.winner then o.points_per_correct + case when p.key_pick then o.key_pick_bonus else 0 end
-        else 0
-      end,
-      graded_revision = p_revision,
-      graded_at = now()
+      result = case p.team_id when o.home_team_id then o.home_result when o.away_team_id then o.away_result
+                              else 'void'::pick_result end,
+      points = case p.team_id
+                 when o.home_team_id then case when p.key_pick then o.home_key_points else o.home_points end
+                 when o.away_team_id then case when p.key_pick then o.away_key_points else o.away_points end
+                 else 0 end,
+      graded_revision = p_revision
     from o
     where p.game_id = p_game_id and p.league_id = o.league_id
-    returning p.league_id, p.result
+    returning p.result
   )
-  select lg.league_id, lg.week, c.result, coalesce(c.n, 0)::integer
-  from league_games lg
-  left join (select gr.league_id, gr.result, count(*) as n from graded gr group by 1, 2) c on c.league_id = lg.league_id
-  where lg.game_id = p_game_id
+  select gr.result, count(*)::integer from graded gr group by gr.result
 $$;
 
 -- A game that was graded and is neither final nor void any more (ESPN took a final back,
 -- or a postponed game was rescheduled): its picks lose their grade until it is final again.
 create function grader_ungrade_game(p_game_id text)
-returns table (league_id uuid, week integer, n integer)
+returns integer
 language sql volatile as $$
   with ungraded as (
-    update picks set result = null, points = 0, graded_revision = null, graded_at = null
+    update picks set result = null, points = 0, graded_revision = null
     where game_id = p_game_id and graded_revision is not null
-    returning league_id
+    returning 1
   )
-  select lg.league_id, lg.week, (select count(*) from ungraded u where u.league_id = lg.league_id)::integer
-  from league_games lg
-  where lg.game_id = p_game_id
+  select count(*)::integer from ungraded
 $$;
 
 -- The standings of the given league-weeks, recomputed by one statement. Two transactions
@@ -73,7 +71,9 @@ $$;
 -- lock takes a fresh snapshot (read committed) and sees what the other committed.
 create function grader_recompute_standings(p_leagues uuid[], p_weeks integer[])
 returns integer
-language plpgsql volatile as $$
+language plpgsql volatile
+set work_mem = '128MB'
+as $$
 declare
   v_count integer;
 begin
@@ -85,37 +85,42 @@ begin
         from unnest(p_leagues, p_weeks) as t(l, w)
         order by 1) s;
 
-  with lw as (
-    select t.l as league_id, t.w as week from unnest(p_leagues, p_weeks) as t(l, w)
-  ), tb as (
-    select lg.league_id, lg.week, lg.game_id, g.home_score + g.away_score as total
-    from league_games lg
-    join lw on lw.league_id = lg.league_id and lw.week = lg.week
-    join games g on g.id = lg.game_id
-    where lg.tiebreaker and g.status_state = 'post' and g.completed
-      and g.home_score is not null and g.away_score is not null
-  ), agg as (
-    select p.league_id, p.week, p.user_id,
-           count(*) filter (where p.result = 'win')::integer as wins,
-           count(*) filter (where p.result = 'loss')::integer as losses,
-           count(*) filter (where p.result = 'push')::integer as pushes,
-           coalesce(sum(p.points), 0) as points,
-           min(abs(p.points_guess - tb.total)) filter (where p.game_id = tb.game_id) as tiebreak
-    from picks p
-    join lw on lw.league_id = p.league_id and lw.week = p.week
-    left join tb on tb.league_id = p.league_id and tb.week = p.week
-    group by 1, 2, 3
-  ), ranked as (
+  -- MERGE leaves a member whose line did not change alone (no write, no row lock)
+  merge into standings s
+  using (
+    with lw as (
+      select distinct t.l as league_id, t.w as week from unnest(p_leagues, p_weeks) as t(l, w)
+    ), tb as (
+      select lg.league_id, lg.week, lg.game_id, g.home_score + g.away_score as total
+      from league_games lg
+      join lw on lw.league_id = lg.league_id and lw.week = lg.week
+      join games g on g.id = lg.game_id
+      where lg.tiebreaker and g.status_state = 'post' and g.completed
+        and g.home_score is not null and g.away_score is not null
+    ), agg as (
+      select p.league_id, p.week, p.user_id,
+             count(*) filter (where p.result = 'win')::integer as wins,
+             count(*) filter (where p.result = 'loss')::integer as losses,
+             count(*) filter (where p.result = 'push')::integer as pushes,
+             coalesce(sum(p.points), 0) as points,
+             min(abs(p.points_guess - tb.total)) filter (where p.game_id = tb.game_id) as tiebreak
+      from picks p
+      join lw on lw.league_id = p.league_id and lw.week = p.week
+      left join tb on tb.league_id = p.league_id and tb.week = p.week
+      group by 1, 2, 3
+    )
     select agg.*, rank() over (partition by agg.league_id, agg.week order by agg.points desc, agg.tiebreak asc nulls last)::integer as rank
     from agg
-  )
-  insert into standings as s (league_id, week, user_id, wins, losses, pushes, points, tiebreak, rank)
-  select r.league_id, r.week, r.user_id, r.wins, r.losses, r.pushes, r.points, r.tiebreak, r.rank from ranked r
-  on conflict (league_id, week, user_id) do update set
-    wins = excluded.wins, losses = excluded.losses, pushes = excluded.pushes, points = excluded.points,
-    tiebreak = excluded.tiebreak, rank = excluded.rank, updated_at = now()
-  where (s.wins, s.losses, s.pushes, s.points, s.tiebreak, s.rank)
-    is distinct from (excluded.wins, excluded.losses, excluded.pushes, excluded.points, excluded.tiebreak, excluded.rank);
+  ) r on s.league_id = r.league_id and s.week = r.week and s.user_id = r.user_id
+      -- says which standings rows can match: the join plans for the real number of rows
+      and s.league_id = any(p_leagues)
+  when matched and (s.wins, s.losses, s.pushes, s.points, s.tiebreak, s.rank)
+                   is distinct from (r.wins, r.losses, r.pushes, r.points, r.tiebreak, r.rank) then
+    update set wins = r.wins, losses = r.losses, pushes = r.pushes, points = r.points,
+               tiebreak = r.tiebreak, rank = r.rank, updated_at = now()
+  when not matched then
+    insert (league_id, week, user_id, wins, losses, pushes, points, tiebreak, rank)
+    values (r.league_id, r.week, r.user_id, r.wins, r.losses, r.pushes, r.points, r.tiebreak, r.rank);
   get diagnostics v_count = row_count;
   return v_count;
 end
@@ -182,38 +187,38 @@ begin
     abbreviation = excluded.abbreviation, name = excluded.name, logo = excluded.logo, updated_at = now()
   where (t.abbreviation, t.name, t.logo) is distinct from (excluded.abbreviation, excluded.name, excluded.logo);
 
+  -- every league-week with the game on its slate
+  select array_agg(lg.league_id order by lg.league_id), array_agg(lg.week order by lg.league_id)
+  into v_leagues, v_weeks
+  from league_games lg where lg.game_id = v_id;
+
   if p_state is not null then
-    select coalesce(jsonb_agg(to_jsonb(r)), '[]') into v_rows from grader_grade_game(v_id, v_revision, p_state) r;
+    select coalesce(jsonb_object_agg(r.result, r.n), '{}') into v_rows from grader_grade_game(v_id, v_revision, p_state) r;
     update games set graded_revision = v_revision where id = v_id;
   elsif v_prev is not null then
-    select coalesce(jsonb_agg(to_jsonb(r)), '[]') into v_rows from grader_ungrade_game(v_id) r;
+    v_n := grader_ungrade_game(v_id);
     update games set graded_revision = null where id = v_id;
   else
     return jsonb_build_object('applied', true);
   end if;
 
-  select array_agg(s.l order by s.l, s.w), array_agg(s.w order by s.l, s.w) into v_leagues, v_weeks
-  from (select distinct (e->>'league_id')::uuid as l, (e->>'week')::integer as w from jsonb_array_elements(v_rows) e) s;
   perform grader_recompute_standings(v_leagues, v_weeks);
 
   if p_state is null then
-    select coalesce(sum((e->>'n')::integer), 0) into v_n from jsonb_array_elements(v_rows) e;
     return jsonb_build_object('applied', true, 'ungraded', v_n);
   end if;
 
-  select jsonb_build_object(
-           'gameId', v_id,
-           'revision', v_revision,
-           'leagues', coalesce((select jsonb_agg(d.l order by d.l)
-                                from (select distinct x->>'league_id' as l from jsonb_array_elements(v_rows) x) d), '[]'),
-           'graded', coalesce(sum((e->>'n')::integer), 0),
-           'results', jsonb_build_object(
-             'win', coalesce(sum((e->>'n')::integer) filter (where e->>'result' = 'win'), 0),
-             'loss', coalesce(sum((e->>'n')::integer) filter (where e->>'result' = 'loss'), 0),
-             'push', coalesce(sum((e->>'n')::integer) filter (where e->>'result' = 'push'), 0),
-             'void', coalesce(sum((e->>'n')::integer) filter (where e->>'result' = 'void'), 0)))
-  into v_payload
-  from jsonb_array_elements(v_rows) e;
+  v_payload := jsonb_build_object(
+    'gameId', v_id,
+    'revision', v_revision,
+    'leagues', coalesce((select jsonb_agg(l::text order by l::text) from unnest(v_leagues) l), '[]'),
+    'graded', coalesce((v_rows->>'win')::integer, 0) + coalesce((v_rows->>'loss')::integer, 0)
+              + coalesce((v_rows->>'push')::integer, 0) + coalesce((v_rows->>'void')::integer, 0),
+    'results', jsonb_build_object(
+      'win', coalesce((v_rows->>'win')::integer, 0),
+      'loss', coalesce((v_rows->>'loss')::integer, 0),
+      'push', coalesce((v_rows->>'push')::integer, 0),
+      'void', coalesce((v_rows->>'void')::integer, 0)));
 
   insert into outbox (subject, msg_id, payload) values (p_subject, p_msg_id, v_payload) returning id into v_outbox;
   return jsonb_build_object('applied', true, 'graded', v_payload, 'outboxId', v_outbox);
