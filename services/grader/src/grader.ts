@@ -5,7 +5,7 @@ import type { GraderConfig } from './config.js';
 import { createSql } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { GraderError } from './errors.js';
-import { applyGameChanged } from './grading/apply.js';
+import { applyGameChanged, gradingState } from './grading/apply.js';
 import { graderMetrics } from './metrics.js';
 import { OutboxPublisher } from './outbox.js';
 
@@ -67,7 +67,7 @@ export function createGraderService(cfg: GraderConfig, deps: GraderDeps = {}): S
           const r = await applyGameChanged(sql, event, ctx.ns);
           metrics.events.inc({ outcome: r.applied ? 'applied' : 'stale' });
           if (r.graded) {
-            metrics.games.inc({ kind: event.game.status.completed ? 'final' : 'void' });
+            metrics.games.inc({ kind: gradingState(event.game) ?? 'final' });
             for (const [result, n] of Object.entries(r.graded.results)) metrics.picks.inc({ result }, n);
             log.info(
               { gameId: event.gameId, revision: event.revision, graded: r.graded.graded, leagues: r.graded.leagues.length },

@@ -174,6 +174,7 @@ describe('grading', () => {
       ['void', 0],
     ]);
     expect((await h.gradedEvents()).find((e) => e.gameId === id)?.results).toEqual({ win: 0, loss: 0, push: 0, void: 2 });
+    expect(await h.counter('scores_grader_games_graded_total', { kind: 'void' })).toBe(1);
   });
 
   it('withdraws the grades of a game that is no longer final, and grades it again when it is', async () => {
@@ -186,6 +187,7 @@ describe('grading', () => {
     await waitFor(async () => (await listPicks(h.sql, league.id))[0]?.result === 'win');
     await apply(gameEvent({ id, revision: 3, phase: 'in', home: 28, away: 3, week: 8 }));
     expect((await listPicks(h.sql, league.id)).map((p) => [p.result, p.points, p.gradedRevision])).toEqual([[null, 0, null]]);
+    await waitFor(async () => (await h.counter('scores_grader_games_graded_total', { kind: 'ungraded' })) === 1);
     expect((await getStandings(h.sql, league.id, { week: 8 }))[0]).toMatchObject({ wins: 0, points: 0 });
     await apply(gameEvent({ id, revision: 4, phase: 'final', home: 28, away: 10, week: 8 }));
     await waitFor(async () => (await listPicks(h.sql, league.id))[0]?.gradedRevision === 4);
