@@ -1,5 +1,5 @@
 export { buildApp, type AppDeps, type AppContext } from './app.js';
-export { createApiService, loadSnapshotFromPostgres, SERVICE_NAME, type ApiDeps, type RunningApi } from './service.js';
+export { createApiService, loadSnapshotFromPostgres, SERVICE_NAME, type ApiDeps, type RunningApi, type ApiServiceDefinition } from './service.js';
 export { loadConfig, readApiConfig, isAddressOrCidr, type ApiConfig, type Config, type TrustProxy } from './config.js';
 export { createRuntime, type ApiRuntime } from './runtime.js';
 export { GameSnapshot, type SnapshotEntry, type GameUpdate } from './games/snapshot.js';

@@ -25,6 +25,8 @@ export interface ApiDeps {
   listen?: boolean;
   /** how long the first snapshot load may take before the api starts without it */
   seedTimeoutMs?: number;
+  /** delay between attempts to load the snapshot from Postgres while it is unreachable */
+  pgRetryMs?: number;
 }
 
 export interface RunningApi extends RunningService {
@@ -50,7 +52,11 @@ export async function loadSnapshotFromPostgres(sql: postgres.Sql, snapshot: Game
  * The api as a service of its process: snapshot and meta from NATS and Postgres, then
  * the HTTP server on HOST:PORT. Runs alone (main.ts) or inside the all-in-one process.
  */
-export function createApiService(cfg: ApiConfig, deps: ApiDeps = {}): ServiceDefinition & { start(ctx: ServiceContext): Promise<RunningApi> } {
+export interface ApiServiceDefinition extends ServiceDefinition {
+  start(ctx: ServiceContext): Promise<RunningApi>;
+}
+
+export function createApiService(cfg: ApiConfig, deps: ApiDeps = {}): ApiServiceDefinition {
   return {
     name: SERVICE_NAME,
     async start(ctx) {
@@ -74,7 +80,9 @@ export function createApiService(cfg: ApiConfig, deps: ApiDeps = {}): ServiceDef
         },
       });
 
+      let stopped = false;
       const release = async () => {
+        stopped = true;
         clearTimeout(pgRetry);
         heartbeatSub.unsubscribe();
         await Promise.all(feeds.map((f) => f.stop()));
@@ -96,14 +104,15 @@ export function createApiService(cfg: ApiConfig, deps: ApiDeps = {}): ServiceDef
 
         // Postgres holds games older than the stream keeps; it is not needed to serve what is current.
         const loadPg = async (): Promise<boolean> => {
+          if (stopped) return false;
           try {
             const n = await loadSnapshotFromPostgres(sql, snapshot);
             log.info({ games: n, held: snapshot.size }, 'snapshot loaded from postgres');
             return true;
           } catch (err) {
-            log.warn({ err }, 'snapshot not loaded from postgres; retrying in 10 s');
-            pgRetry = setTimeout(() => void loadPg(), 10_000);
-            pgRetry.unref();
+            const retryMs = deps.pgRetryMs ?? 10_000;
+            log.warn({ err, retryMs }, 'snapshot not loaded from postgres; serving the stream alone meanwhile');
+            if (!stopped) pgRetry = setTimeout(() => void loadPg(), retryMs).unref();
             return false;
           }
         };

@@ -54,6 +54,15 @@ const CONNECTION_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+/**
+ * SQLSTATEs that say the database cannot serve now, not that the request or the code is
+ * wrong: connection exceptions (08), insufficient resources (53), operator intervention
+ * (57P), a database not created yet (3D000) or not migrated yet (42P01).
+ */
+function isDatabaseAway(code: string): boolean {
+  return /^(08|53)[0-9A-Z]{3}$/.test(code) || /^57P0[1-4]$/.test(code) || code === '3D000' || code === '42P01';
+}
+
 const FASTIFY_CODES: Record<string, { status: number; code: string; message?: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'BODY_TOO_LARGE' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json' },
@@ -132,6 +141,9 @@ export function toHttpError(err: unknown): ApiError {
     if (known) return new ApiError(known.status, known.code, known.message ?? e.message ?? known.code, { cause: err });
     if (CONNECTION_CODES.has(e.code)) {
       return new ApiError(503, 'SERVICE_UNAVAILABLE', 'a dependency is unavailable; retry shortly', { cause: err, headers: { 'retry-after': '5' } });
+    }
+    if (isDatabaseAway(e.code)) {
+      return new ApiError(503, 'SERVICE_UNAVAILABLE', 'the database is unavailable; retry shortly', { cause: err, headers: { 'retry-after': '5' } });
     }
     // Postgres SQLSTATE: bad data (22) or a broken constraint (23) means the input was wrong
     if (/^22[0-9A-Z]{3}$/.test(e.code)) return new ApiError(400, 'INVALID_INPUT', 'a value is out of range or malformed', { cause: err });

@@ -50,10 +50,11 @@ export async function installRateLimit(app: FastifyInstance, opts: RateLimitOpti
     errorResponseBuilder: (_req, ctx) =>
       new ApiError(ctx.statusCode, 'RATE_LIMITED', `too many requests: at most ${ctx.max} per ${opts.windowS} s; retry in ${ctx.after}`),
   });
-  // With Redis away the plugin still writes its headers, from no count at all: drop them.
+  // With Redis away (skipOnError) the plugin still writes its headers, from a count of 0 and
+  // a window of 0 s; a real count always has at least 1 s of its window left. No count, no headers.
   app.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const remaining = reply.getHeader('ratelimit-remaining');
-    if (remaining !== undefined && !Number.isFinite(Number(remaining))) {
+    const reset = reply.getHeader('ratelimit-reset');
+    if (reset !== undefined && !(Number(reset) > 0)) {
       reply.removeHeader('ratelimit-limit');
       reply.removeHeader('ratelimit-remaining');
       reply.removeHeader('ratelimit-reset');
