@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GameChanged, subjects } from '@scores/contracts';
+import { readFile } from 'node:fs/promises';
+import { decode, GameChanged, subjects } from '@scores/contracts';
 import { waitFor } from '@scores/testkit';
 import { getGame } from '../src/db/games.js';
 import { createLeague, putLeagueGame } from '../src/db/leagues.js';
@@ -39,6 +40,12 @@ describe('consuming game.changed', () => {
       { sport: 'football', league: 'college-football', year: 2026, type: 2 },
     ]);
     expect(await h.counter('scores_grader_events_total', { outcome: 'applied' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('applies the frozen sample event of the contracts', async () => {
+    const fixture = decode(GameChanged, await readFile(new URL('../../../packages/contracts/test/fixtures/game.changed.v1.json', import.meta.url)));
+    await apply(fixture);
+    expect(await getGame(h.sql, fixture.gameId)).toEqual({ ...fixture.game, revision: fixture.revision });
   });
 
   it('leaves the same state whatever the order and however often events come', async () => {
