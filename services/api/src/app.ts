@@ -92,12 +92,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   installCaching(app);
 
-  app.addHook('onResponse', async (req, reply) => {
+  // callback-style hooks: no promise per request on the hot path
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url;
     ctx.metrics.httpSeconds.observe(
       { method: req.method, route: route ?? 'unmatched', status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   await app.register(underPressure, {

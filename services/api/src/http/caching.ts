@@ -21,9 +21,10 @@ const isJson = (type: unknown) => typeof type === 'string' && type.includes('jso
  * Cache-Control (unless its route chose one); a GET whose If-None-Match matches gets 304.
  */
 export function installCaching(app: FastifyInstance): void {
-  app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (!isJson(reply.getHeader('content-type'))) return payload;
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+  app.addHook('onSend', (req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
+    // a route that served a cached body has set both already
+    if (reply.hasHeader('etag') && reply.hasHeader('cache-control')) return done(null, payload);
+    if (!isJson(reply.getHeader('content-type')) || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return done(null, payload);
     let etag = reply.getHeader('etag') as string | undefined;
     if (!etag) {
       etag = etagOf(payload);
@@ -33,9 +34,9 @@ export function installCaching(app: FastifyInstance): void {
     if ((req.method === 'GET' || req.method === 'HEAD') && reply.statusCode === 200 && ifNoneMatchHits(req.headers['if-none-match'], etag)) {
       reply.code(304);
       reply.removeHeader('content-length');
-      return '';
+      return done(null, '');
     }
-    return payload;
+    done(null, payload);
   });
 }
 

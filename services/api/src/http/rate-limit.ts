@@ -52,13 +52,13 @@ export async function installRateLimit(app: FastifyInstance, opts: RateLimitOpti
   });
   // With Redis away (skipOnError) the plugin still writes its headers, from a count of 0 and
   // a window of 0 s; a real count always has at least 1 s of its window left. No count, no headers.
-  app.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+  app.addHook('onSend', (_req: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, payload: unknown) => void) => {
     const reset = reply.getHeader('ratelimit-reset');
     if (reset !== undefined && !(Number(reset) > 0)) {
       reply.removeHeader('ratelimit-limit');
       reply.removeHeader('ratelimit-remaining');
       reply.removeHeader('ratelimit-reset');
     }
-    return payload;
+    done(null, payload);
   });
 }
