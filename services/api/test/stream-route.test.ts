@@ -1,7 +1,7 @@
 import { waitFor } from '@scores/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FrameReader } from './sse.js';
-import { json, makeApp, memoryReplay, NOW, type TestApp } from './helpers.js';
+import { json, makeApp, memoryReplay, NOW, testConfig, type TestApp } from './helpers.js';
 import { breaker, game } from './fixtures.js';
 
 const H = 3600_000;
@@ -141,6 +141,14 @@ describe('GET /api/games/stream', () => {
       expect(res.statusCode, url).toBe(400);
       expect(json<{ error: { message: string } }>(res).error.message).toContain(`"${name}"`);
     }
+  });
+
+  it('carries the CORS and rate-limit headers of an ordinary response', async () => {
+    t = await makeApp({ config: testConfig({ CORS_ORIGINS: 'https://scores.example' }) });
+    const { res } = await open('/api/games/stream', { origin: 'https://scores.example' });
+    expect(res.headers['access-control-allow-origin']).toBe('https://scores.example');
+    expect(res.headers['ratelimit-limit']).toBe('600');
+    expect((await t.app.inject({ method: 'HEAD', url: '/api/games/stream' })).statusCode).toBe(404);
   });
 
   it('sends heartbeats, and ends every stream when the app closes', async () => {

@@ -48,7 +48,7 @@ export function jetStreamReplay(ctx: Pick<ServiceContext, 'js' | 'jsm' | 'ns'>, 
         clearTimeout(idle);
         await messages.close().catch(() => undefined);
       }
-      if (reached < to && reached < from) throw new Error(`replay from ${from} to ${to} received nothing within ${idleTimeoutMs} ms`);
+      if (reached < from) throw new Error(`replay from ${from} to ${to} received nothing within ${idleTimeoutMs} ms`);
     },
   };
 }

@@ -5,6 +5,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly retryable: boolean;
+  /** sent with the error, e.g. Retry-After */
+  readonly headers: Record<string, string>;
   constructor(
     readonly status: number,
     readonly code: string,
@@ -15,7 +17,6 @@ export class ApiError extends Error {
     this.retryable = opts.retryable ?? status >= 500;
     this.headers = opts.headers ?? {};
   }
-  readonly headers: Record<string, string>;
 }
 
 export const badParameter = (name: string, why: string) =>

@@ -21,7 +21,8 @@ export const ErrorBody = Type.Object(
   { description: 'Every error' },
 );
 
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorBody]));
+/** The error responses a route documents, all in the one error shape. */
+export const errorResponses = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorBody]));
 
 // ---- games --------------------------------------------------------------------------
 
@@ -96,7 +97,7 @@ export const GamesResponse = Type.Object({
 
 export const GameResponse = Type.Object({ game: Game, meta: Meta });
 
-export const gamesResponses = { 200: GamesResponse, 304: Type.Null({ description: 'Not modified (If-None-Match)' }), ...errors(400, 429, 503) };
+export const gamesResponses = { 200: GamesResponse, 304: Type.Null({ description: 'Not modified (If-None-Match)' }), ...errorResponses(400, 429, 503) };
 
 // ---- status -------------------------------------------------------------------------
 
@@ -201,4 +202,3 @@ export const Standing = Type.Object({
   tiebreak: Type.Union([Type.Number(), Type.Null()], { description: "distance from the tiebreak game's total; null until it is final" }),
 });
 
-export const leagueErrors = errors;

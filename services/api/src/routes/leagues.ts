@@ -4,7 +4,7 @@ import Type from 'typebox';
 import { apiKeyGuard } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import {
-  ErrorBody,
+  errorResponses,
   League,
   LeagueGame,
   LeagueGameBody,
@@ -19,7 +19,6 @@ import {
 } from '../http/schemas.js';
 import type { AppContext } from '../app.js';
 
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorBody]));
 const secured = [{ bearer: [] }];
 
 const pickBody = (p: StoredPick) => ({
@@ -52,7 +51,7 @@ export const leagueRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         tags: ['leagues'],
         security: secured,
         body: NewLeagueBody,
-        response: { 201: League, ...errors(400, 401, 413, 415, 429, 503) },
+        response: { 201: League, ...errorResponses(400, 401, 413, 415, 429, 503) },
       },
     },
     async (req, reply) => {
@@ -77,7 +76,7 @@ export const leagueRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         security: secured,
         params: LeagueGameParams,
         body: LeagueGameBody,
-        response: { 200: LeagueGame, ...errors(400, 401, 404, 409, 413, 415, 429, 503) },
+        response: { 200: LeagueGame, ...errorResponses(400, 401, 404, 409, 413, 415, 429, 503) },
       },
     },
     async (req, reply) => {
@@ -98,7 +97,7 @@ export const leagueRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         security: secured,
         params: LeagueParams,
         body: PickBody,
-        response: { 200: Pick, 201: Pick, ...errors(400, 401, 404, 409, 413, 415, 429, 503) },
+        response: { 200: Pick, 201: Pick, ...errorResponses(400, 401, 404, 409, 413, 415, 429, 503) },
       },
     },
     async (req, reply) => {
@@ -121,7 +120,7 @@ export const leagueRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         tags: ['leagues'],
         params: LeagueParams,
         querystring: StandingsQuery,
-        response: { 200: Type.Object({ standings: Type.Array(Standing) }), ...errors(400, 404, 429, 503) },
+        response: { 200: Type.Object({ standings: Type.Array(Standing) }), ...errorResponses(400, 404, 429, 503) },
       },
     },
     async (req, reply) => {
@@ -139,7 +138,7 @@ export const leagueRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         tags: ['leagues'],
         params: LeagueParams,
         querystring: PicksQuery,
-        response: { 200: Type.Object({ picks: Type.Array(Pick) }), ...errors(400, 404, 429, 503) },
+        response: { 200: Type.Object({ picks: Type.Array(Pick) }), ...errorResponses(400, 404, 429, 503) },
       },
     },
     async (req, reply) => {

@@ -54,7 +54,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   const resume = async (client: SseClient, lastId: number) => {
     const fromMemory = lastId <= snapshot.position ? hub.recentSince(lastId) : undefined;
     if (fromMemory) {
-      ctx.metrics?.sseReplays.inc({ source: 'memory' });
+      ctx.metrics.sseReplays.inc({ source: 'memory' });
       sendUpdates(client, fromMemory);
       return;
     }
@@ -63,7 +63,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     if (lastId < snapshot.position) {
       const { first, last } = await ctx.replay.bounds();
       if (!client.closed && lastId + 1 >= first && lastId <= last && last - lastId <= ctx.config.sse.maxReplay) {
-        ctx.metrics?.sseReplays.inc({ source: 'jetstream' });
+        ctx.metrics.sseReplays.inc({ source: 'jetstream' });
         await replayFromStream(client, lastId, last);
         client.resume(last);
         return;
@@ -71,7 +71,7 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     }
     // Further back than the stream (or than is worth replaying), or an id this stream never
     // had: the current games instead, which supersede every queued game frame.
-    ctx.metrics?.sseReplays.inc({ source: 'snapshot' });
+    ctx.metrics.sseReplays.inc({ source: 'snapshot' });
     client.resume(snapshot.position);
     sendSnapshot(client);
   };
@@ -79,6 +79,8 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get(
     '/api/games/stream',
     {
+      // a HEAD would hold a connection open with nothing to show for it
+      exposeHeadRoute: false,
       schema: {
         summary: 'Server-Sent Events: the current games, then every change',
         description:
