@@ -52,6 +52,8 @@ describe('pnpm start against the simulator', () => {
       POLL_IDLE_S: '2',
       POLL_MIN_GAP_S: '0',
       HEALTH_PORT: '0',
+      PORT: '0',
+      HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
     });
   });
@@ -92,6 +94,22 @@ describe('pnpm start against the simulator', () => {
       await sql.end();
     }
     expect(await redis.get(`${ns}:last_poll`)).toMatch(/^\d+$/);
+  });
+
+  it('serves the games over HTTP from the same process', async () => {
+    const listening = await app.waitForLog((l) => l.msg === 'api listening');
+    const base = `http://127.0.0.1:${String(listening.port)}`;
+    const latest = events.at(-1)!;
+    const body = await waitFor(async () => {
+      const res = await fetch(`${base}/api/games/${latest.gameId}`);
+      if (!res.ok) return undefined;
+      const json = (await res.json()) as { game: { revision: number } };
+      return json.game.revision >= latest.revision ? json : undefined;
+    });
+    expect(body.game.revision).toBeGreaterThanOrEqual(latest.revision);
+    const list = (await (await fetch(`${base}/api/games`)).json()) as { games: unknown[]; meta: { lastPoll: unknown } };
+    expect(list.games.length).toBeGreaterThanOrEqual(10);
+    expect(list.meta.lastPoll).not.toBeNull();
   });
 
   it('stops within its grace period on SIGTERM, exit code 0', async () => {

@@ -1,3 +1,4 @@
+import { loadConfig as loadApi, createApiService } from '@scores/api';
 import { loadConfig as loadCacheWriter, createCacheWriterService } from '@scores/cache-writer';
 import { loadConfig as loadGrader, createGraderService } from '@scores/grader';
 import { loadConfig as loadPoller, createPollerService } from '@scores/poller';
@@ -22,8 +23,9 @@ export function loadAllConfigs(env: Env) {
   const poller = read(loadPoller);
   const grader = read(loadGrader);
   const cacheWriter = read(loadCacheWriter);
-  if (problems.length || !scheduler || !poller || !grader || !cacheWriter) throw new ConfigError(problems);
-  return { common: scheduler.common, scheduler, poller, grader, cacheWriter };
+  const api = read(loadApi);
+  if (problems.length || !scheduler || !poller || !grader || !cacheWriter || !api) throw new ConfigError(problems);
+  return { common: scheduler.common, scheduler, poller, grader, cacheWriter, api };
 }
 
 export function allServices(configs: ReturnType<typeof loadAllConfigs>): ServiceDefinition[] {
@@ -31,6 +33,7 @@ export function allServices(configs: ReturnType<typeof loadAllConfigs>): Service
     // consumers first, so nothing the poller publishes at start-up waits for them
     createGraderService(configs.grader),
     createCacheWriterService(configs.cacheWriter),
+    createApiService(configs.api),
     createPollerService(configs.poller),
     createSchedulerService(configs.scheduler),
   ];
