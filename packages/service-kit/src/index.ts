@@ -10,3 +10,5 @@ export * from './time.js';
 export * from './service.js';
 export * from './consumer.js';
 export * from './metrics.js';
+export * from './redis.js';
+export * from './follow.js';

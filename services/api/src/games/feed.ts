@@ -1,52 +1,19 @@
 import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream';
 import { ContractError, decode, GameChanged, streamSpecs } from '@scores/contracts';
-import type { ServiceContext } from '@scores/service-kit';
+import { followStream, type Follower, type ServiceContext } from '@scores/service-kit';
 import type { ApiMetrics } from '../metrics.js';
 import type { GameSnapshot } from './snapshot.js';
 
-export interface Feed {
-  /** resolves once every message present at start has been read */
-  seeded: Promise<void>;
-  stop(): Promise<void>;
-}
+export type Feed = Follower;
 
 type Ctx = Pick<ServiceContext, 'js' | 'jsm' | 'log' | 'ns'>;
 
-/**
- * Reads a stream on this replica alone with an ordered consumer (nothing acked; never a
- * shared durable): from `deliver`, then every new message, in order, resuming by itself
- * after a reconnection.
- */
-export async function readStreamForever(
+/** An ordered read of a stream on this replica alone (see followStream). */
+export function readStreamForever(
   ctx: Ctx,
   opts: { stream: string; deliver: DeliverPolicy; onMessage: (msg: JsMsg) => void; name: string },
 ): Promise<Feed> {
-  const log = ctx.log.child({ feed: opts.name });
-  const info = await ctx.jsm.streams.info(opts.stream);
-  const consumer = await ctx.js.consumers.get(opts.stream, { deliver_policy: opts.deliver });
-  const messages = await consumer.consume();
-  let markSeeded!: () => void;
-  const seeded = new Promise<void>((resolve) => (markSeeded = resolve));
-  if (info.state.messages === 0) markSeeded();
-
-  const done = (async () => {
-    for await (const msg of messages) {
-      try {
-        opts.onMessage(msg);
-      } catch (err) {
-        log.warn({ err, subject: msg.subject, seq: msg.seq }, 'stream message skipped');
-      }
-      if (msg.info.pending === 0) markSeeded();
-    }
-  })().catch((err: unknown) => log.error({ err }, 'stream reader failed'));
-
-  return {
-    seeded,
-    async stop() {
-      await messages.close().catch(() => undefined);
-      await done;
-    },
-  };
+  return followStream(ctx, opts);
 }
 
 /**
