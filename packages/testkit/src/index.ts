@@ -6,3 +6,5 @@ export * from './database.js';
 export * from './redis.js';
 export * from './stream.js';
 export * from './process.js';
+export * as fixtures from './events.js';
+export type { Phase, GameOpts } from './events.js';

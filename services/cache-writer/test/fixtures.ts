@@ -1,4 +1,5 @@
-import type { BreakerChanged, Game, GameChanged, PollCompleted } from '@scores/contracts';
+import type { Game, GameChanged } from '@scores/contracts';
+import { fixtures } from '@scores/testkit';
 
 const HOUR = 3600_000;
 
@@ -48,28 +49,5 @@ export function gameEvent(opts: {
   };
 }
 
-export function pollEvent(at: Date | number, liveGameCount: number, ok = true): PollCompleted {
-  return {
-    at: new Date(at).toISOString(),
-    leagues: ['football/college-football'],
-    gamesSeen: 10,
-    changed: 1,
-    liveGameCount,
-    hasLiveGames: liveGameCount > 0,
-    nextKickoff: null,
-    durationMs: 120,
-    ok,
-  };
-}
-
-export function breakerEvent(state: BreakerChanged['state'], at: Date | number, failures: number): BreakerChanged {
-  const t = new Date(at);
-  const opened = state === 'closed' ? null : t.toISOString();
-  return {
-    state,
-    failures,
-    openedAt: opened,
-    retryAt: state === 'closed' ? null : new Date(t.getTime() + 300_000).toISOString(),
-    at: t.toISOString(),
-  };
-}
+// poll.completed and breaker.changed as every test builds them (packages/testkit)
+export const { poll: pollEvent, breaker: breakerEvent } = fixtures;
