@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { ContractError, decode } from '@scores/contracts';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { TSchema, Static } from 'typebox';
 import { isRetryable } from './errors.js';
 import type { Logger } from './logger.js';
@@ -34,6 +34,12 @@ function createMetrics(registry: Registry) {
       name: 'scores_events_consumed_total',
       help: 'Events consumed from JetStream, by durable consumer and outcome (ack, nak, term)',
       labelNames: ['consumer', 'outcome'],
+      registers: [registry],
+    }),
+    pending: new Gauge({
+      name: 'scores_consumer_pending',
+      help: 'Messages of the durable consumer not yet delivered (JetStream consumer lag), as last seen by this replica',
+      labelNames: ['consumer'],
       registers: [registry],
     }),
     seconds: new Histogram({
@@ -118,8 +124,11 @@ export async function runDurableConsumer<S extends TSchema>(
         await new Promise((r) => setTimeout(r, Math.min(5000, 200 * failures)));
         continue;
       }
+      let received = 0;
       try {
         for await (const msg of batch) {
+          received++;
+          metrics.pending.set({ consumer: opts.durable }, msg.info.pending);
           if (stopping) {
             msg.nak(); // handed back at once to another replica
             continue;
@@ -131,6 +140,7 @@ export async function runDurableConsumer<S extends TSchema>(
       } catch (err) {
         log.warn({ err }, 'batch ended early');
       }
+      if (received === 0) metrics.pending.set({ consumer: opts.durable }, 0); // a fetch that waited in vain: nothing pending
     }
     await Promise.all(inFlight);
   })().catch((err: unknown) => log.error({ err }, 'consumer loop failed'));

@@ -1,5 +1,5 @@
 import { consumerNames, GameChanged, gameIdOfSubject, streamSpecs, subjects } from '@scores/contracts';
-import { ensureDurable, runDurableConsumer, type ServiceDefinition } from '@scores/service-kit';
+import { ensureDurable, isRetryable, runDurableConsumer, type ServiceDefinition } from '@scores/service-kit';
 import type postgres from 'postgres';
 import type { GraderConfig } from './config.js';
 import { createSql } from './db/connect.js';
@@ -28,6 +28,7 @@ export function createGraderService(cfg: GraderConfig, deps: GraderDeps = {}): S
       const sql = deps.sql ?? createSql(cfg.databaseUrl, { max: cfg.poolMax });
       const log = ctx.log;
       const metrics = graderMetrics(ctx.registry);
+      metrics.poolSize.set({ service: 'grader' }, cfg.poolMax);
       try {
         await migrate(sql, log);
       } catch (err) {
@@ -64,7 +65,17 @@ export function createGraderService(cfg: GraderConfig, deps: GraderDeps = {}): S
           if (gameIdOfSubject(msg.subject) !== event.gameId) {
             throw new GraderError('EVENT_INCONSISTENT', `subject ${msg.subject} does not name game ${event.gameId}`);
           }
-          const r = await applyGameChanged(sql, event, ctx.ns);
+          // one event is one SQL call, so one busy connection
+          metrics.poolInUse.inc({ service: 'grader' });
+          let r: Awaited<ReturnType<typeof applyGameChanged>>;
+          try {
+            r = await applyGameChanged(sql, event, ctx.ns);
+          } catch (err) {
+            metrics.dbErrors.inc({ service: 'grader', retryable: String(isRetryable(err)) });
+            throw err;
+          } finally {
+            metrics.poolInUse.dec({ service: 'grader' });
+          }
           metrics.events.inc({ outcome: r.applied ? 'applied' : 'stale' });
           if (r.graded) {
             metrics.games.inc({ kind: gradingState(event.game) ?? 'final' });

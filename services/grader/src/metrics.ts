@@ -1,4 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
+import { counter, gauge } from '@scores/service-kit';
 
 function create(registry: Registry) {
   return {
@@ -29,6 +30,21 @@ function create(registry: Registry) {
       name: 'scores_grader_outbox_failures_total',
       help: 'Outbox publish attempts that failed (retried later)',
       registers: [registry],
+    }),
+    dbErrors: counter(registry, {
+      name: 'scores_postgres_errors_total',
+      help: 'Postgres calls that failed, by service and whether retrying can help',
+      labelNames: ['service', 'retryable'],
+    }),
+    poolInUse: gauge(registry, {
+      name: 'scores_postgres_pool_in_use',
+      help: 'Postgres connections busy with a call, by service',
+      labelNames: ['service'],
+    }),
+    poolSize: gauge(registry, {
+      name: 'scores_postgres_pool_size',
+      help: 'Postgres connections a service may open',
+      labelNames: ['service'],
     }),
   };
 }
