@@ -2,7 +2,7 @@ import { consumerNames, GameChanged, gameIdOfSubject, streamSpecs, subjects } fr
 import { ensureDurable, isRetryable, runDurableConsumer, type ServiceDefinition } from '@scores/service-kit';
 import type postgres from 'postgres';
 import type { GraderConfig } from './config.js';
-import { createSql } from './db/connect.js';
+import { createSql, ensureDatabase } from './db/connect.js';
 import { migrate } from './db/migrate.js';
 import { GraderError } from './errors.js';
 import { applyGameChanged, gradingState } from './grading/apply.js';
@@ -25,8 +25,9 @@ export function createGraderService(cfg: GraderConfig, deps: GraderDeps = {}): S
   return {
     name: 'grader',
     async start(ctx) {
-      const sql = deps.sql ?? createSql(cfg.databaseUrl, { max: cfg.poolMax });
       const log = ctx.log;
+      if (!deps.sql && (await ensureDatabase(cfg.databaseUrl))) log.info('database created');
+      const sql = deps.sql ?? createSql(cfg.databaseUrl, { max: cfg.poolMax });
       const metrics = graderMetrics(ctx.registry);
       metrics.poolSize.set({ service: 'grader' }, cfg.poolMax);
       try {

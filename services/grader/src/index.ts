@@ -3,7 +3,7 @@ export { loadConfig, type GraderConfig } from './config.js';
 export { GraderError, isTransientDbError, type GraderErrorCode } from './errors.js';
 
 // the data layer (the api reuses it)
-export { createSql, type SqlOptions } from './db/connect.js';
+export { createSql, ensureDatabase, type SqlOptions } from './db/connect.js';
 export { migrate, loadMigrations, type Migration } from './db/migrate.js';
 export { getGame, listGames, type GameQuery, type GamePage } from './db/games.js';
 export { createLeague, getLeague, listLeagueGames, putLeagueGame, type League, type LeagueGame } from './db/leagues.js';

@@ -27,3 +27,38 @@ export function createSql(url: string, opts: SqlOptions = {}): postgres.Sql {
     connection: { application_name: opts.applicationName ?? 'scores-grader' },
   });
 }
+
+/**
+ * Creates the database of `url` when it does not exist yet (a fresh machine: the server
+ * runs, the `scores` database does not), through the server's `postgres` database.
+ * Concurrent replicas may race: "already exists" counts as success. Returns true when it
+ * created it.
+ */
+export async function ensureDatabase(url: string): Promise<boolean> {
+  const probe = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => undefined, fetch_types: false });
+  try {
+    await probe`select 1`;
+    return false;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '3D000') throw err; // invalid_catalog_name: no such database
+  } finally {
+    await probe.end({ timeout: 1 });
+  }
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  if (!name) return false;
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const sql = postgres(admin.toString(), { max: 1, connect_timeout: 5, onnotice: () => undefined, fetch_types: false });
+  try {
+    await sql.unsafe(`create database "${name.replaceAll('"', '""')}"`);
+    return true;
+  } catch (err) {
+    // another replica won: duplicate_database, or the catalog's unique index when both ran at once
+    const code = (err as { code?: string }).code;
+    if (code === '42P04' || code === '23505') return false;
+    throw err;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
