@@ -17,6 +17,7 @@ import type { LeagueStore } from './leagues/store.js';
 import { apiMetrics, type ApiMetrics } from './metrics.js';
 import { gamesRoutes } from './routes/games.js';
 import { leagueRoutes } from './routes/leagues.js';
+import { pageRoutes } from './routes/pages.js';
 import { statusRoutes } from './routes/status.js';
 import { streamRoutes } from './routes/stream.js';
 import type { ApiRuntime } from './runtime.js';
@@ -156,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(streamRoutes, { ctx });
   await app.register(statusRoutes, { ctx });
   await app.register(leagueRoutes, { ctx });
+  await app.register(pageRoutes, { ctx });
 
   // SSE streams end before the server closes, or close() would wait on them forever.
   app.addHook('preClose', async () => deps.hub.close());

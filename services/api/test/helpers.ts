@@ -60,6 +60,7 @@ export function fakeLeagues(answers: Partial<LeagueStore> = {}): LeagueStore & {
       } satisfies Pick,
       created: true,
     })),
+    listLeagueGames: record('listLeagueGames', async () => [] as LeagueGame[]),
     listPicks: record('listPicks', async () => [] as Pick[]),
     getStandings: record('getStandings', async () => [] as Standing[]),
     ping: record('ping', async () => undefined),
