@@ -164,6 +164,10 @@ export async function startPoller(
     try {
       const res = await client.fetchDay(req.league, req.day);
       const cached = res.unchanged ? parsedByUrl.get(res.url) : undefined;
+      // The client now holds this answer as the URL's last one. A parse of an earlier
+      // answer must not stand for it: were this one unusable, its repeats would come back
+      // "unchanged" and pass as the earlier good games, and the breaker would never open.
+      if (!cached) parsedByUrl.delete(res.url);
       const parsed = cached ?? parseScoreboard(res.body, req.league);
       parsedByUrl.delete(res.url);
       parsedByUrl.set(res.url, parsed);

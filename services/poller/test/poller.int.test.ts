@@ -178,6 +178,17 @@ describe('poller against the simulator, on real NATS', () => {
     expect((await poller.pollNow()).changed).toBe(GAMES);
   });
 
+  it('fails every poll while ESPN keeps answering the same unusable body, not only the first', async () => {
+    const poller = await start(ctx, { ESPN_RETRIES: '0' });
+    expect((await poller.pollNow()).ok).toBe(true);
+    // the scoreboard one level down: no events array, the same bytes every time
+    sim.fault({ kind: 'drift', variant: 'extra-nesting', times: Infinity });
+    for (let i = 0; i < 3; i++) expect(await poller.pollNow({ force: true })).toMatchObject({ ok: false, polled: true, changed: 0 });
+    // so the third failure in a row opened the breaker (BREAKER_FAILURES=3)
+    expect((await breakerEvents(ctx)).map((b) => b.state)).toEqual(['open']);
+    expect(await gameEvents(ctx)).toHaveLength(GAMES);
+  });
+
   it('retries a 429 after its Retry-After and a 503 with backoff within one poll', async () => {
     const poller = await start(ctx, { ESPN_RETRIES: '2' });
     sim.fault({ kind: 'status', status: 429, retryAfterS: 1, times: 1 });
