@@ -113,12 +113,15 @@ function logo(team) {
   return `<span class="logo${img ? '' : ' logo--missing'}" data-initial="${initial}" aria-hidden="true">${img}</span>`;
 }
 
+const PAUSED = new Set(['STATUS_HALFTIME', 'STATUS_END_PERIOD', 'STATUS_DELAYED']);
+
 function teamLine(game, side) {
   const t = game[side];
   const classes = ['team', side];
   if (game.status.state === 'post' && t.winner === true) classes.push('winner');
   if (game.status.state === 'post' && t.winner === false) classes.push('loser');
-  const poss = game.status.state === 'in' && game.possession === side;
+  // nobody has the ball at halftime or between quarters, whatever the last situation said
+  const poss = game.status.state === 'in' && game.possession === side && !PAUSED.has(game.status.name);
   const score = hasScores(game) ? esc(t.score) : '';
   return (
     `<li class="${classes.join(' ')}">${logo(t)}` +
