@@ -42,6 +42,8 @@ import { isWrongLastSequence, RevisionStore } from './games/revisions.js';
 
 const KEYS = { lastPoll: 'last_poll', futurePoll: 'future_poll', breaker: 'breaker' } as const;
 const PUBLISH_CONCURRENCY = 16;
+/** How long a tick held by a dead poller blocks polling (was 120 s: two minutes without polls). */
+const TICK_ACK_WAIT_MS = 15_000;
 const MAX_SYNC_DAYS = 400;
 
 export type PollTrigger = 'tick' | 'poll-now' | 'sync';
@@ -217,10 +219,15 @@ export async function startPoller(
     const includeFuture = await futureDue(at);
     const records = [...store.values()].map((s) => s.record);
     const plan = planPoll({ now: at, leagues: config.espn.leagues, records, includeFuture });
-    const results = await mapLimit(plan, config.espn.concurrency, fetchOne);
+    // Each league-day is published as soon as it is parsed: today's changes never wait
+    // for the next seven days' answers (or a slow one) to come back.
+    const results = await mapLimit(plan, config.espn.concurrency, async (req) => {
+      const r = await fetchOne(req);
+      return { ...r, changed: await publishAll(r.games) };
+    });
     const failed = results.filter((r) => r.error !== undefined);
     const games = results.flatMap((r) => r.games);
-    const changed = await publishAll(games);
+    const changed = results.reduce((n, r) => n + r.changed, 0);
     if (includeFuture && !results.some((r) => r.req.future && r.error)) {
       await pollerKv.put(KEYS.futurePoll, JSON.stringify({ at }));
     }
@@ -327,13 +334,15 @@ export async function startPoller(
   };
 
   // Ticks: one durable shared by every replica, one tick in flight across all of them.
+  // The tick a poller holds blocks every other tick, so a poller that dies inside a poll
+  // must lose it quickly: a short ack wait, renewed while the poll runs.
   const stream = streamSpecs(ns).ticks.name;
   const durable = consumerNames().pollerTicks;
   await ensureDurable(ctx.jsm, {
     stream,
     durable,
     filterSubject: subjects.tickPoll(ns),
-    ackWaitMs: 120_000,
+    ackWaitMs: TICK_ACK_WAIT_MS,
     maxAckPending: 1,
     deliver: 'new',
     description: 'poll ticks, shared by poller replicas',
@@ -349,7 +358,7 @@ export async function startPoller(
         log.info({ slot: tick.slot, ageMs: age }, 'stale tick skipped');
         return;
       }
-      const keepAlive = setInterval(() => msg.working(), 30_000);
+      const keepAlive = setInterval(() => msg.working(), TICK_ACK_WAIT_MS / 3);
       try {
         await track(poll('tick'));
       } finally {
