@@ -219,10 +219,15 @@ export async function startPoller(
     const includeFuture = await futureDue(at);
     const records = [...store.values()].map((s) => s.record);
     const plan = planPoll({ now: at, leagues: config.espn.leagues, records, includeFuture });
-    const results = await mapLimit(plan, config.espn.concurrency, fetchOne);
+    // Each league-day is published as soon as it is parsed: today's changes never wait
+    // for the next seven days' answers (or a slow one) to come back.
+    const results = await mapLimit(plan, config.espn.concurrency, async (req) => {
+      const r = await fetchOne(req);
+      return { ...r, changed: await publishAll(r.games) };
+    });
     const failed = results.filter((r) => r.error !== undefined);
     const games = results.flatMap((r) => r.games);
-    const changed = await publishAll(games);
+    const changed = results.reduce((n, r) => n + r.changed, 0);
     if (includeFuture && !results.some((r) => r.req.future && r.error)) {
       await pollerKv.put(KEYS.futurePoll, JSON.stringify({ at }));
     }
