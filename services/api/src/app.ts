@@ -10,7 +10,7 @@ import type { Registry } from 'prom-client';
 import type { ApiConfig } from './config.js';
 import type { ReplaySource } from './games/replay.js';
 import { installCaching } from './http/caching.js';
-import { ApiError, installErrorHandling, sendError } from './http/errors.js';
+import { ApiError, installErrorHandling, sendError, toHttpError } from './http/errors.js';
 import { installRateLimit } from './http/rate-limit.js';
 import { validatorCompiler } from './http/validation.js';
 import type { LeagueStore } from './leagues/store.js';
@@ -83,6 +83,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A malformed URL (`/api/games/%`) or a path parameter over maxParamLength is refused
+    // by the router before any hook runs; without this, fastify answers in its own shape.
+    frameworkErrors: (err, _req, reply) => {
+      sendError(reply, toHttpError(err));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // Responses are shaped by the handlers (and the hot ones pre-serialized); schemas document them.
@@ -113,6 +118,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       req.log.warn({ type, value }, 'shedding load');
       sendError(reply.header('retry-after', '5'), new ApiError(503, 'UNDER_PRESSURE', 'the server is overloaded; retry shortly'));
     },
+  });
+
+  // @fastify/cors refuses a preflight without Origin or Access-Control-Request-Method in
+  // text/plain; refuse it first, in the error shape every other answer has.
+  app.addHook('onRequest', (req, reply, done) => {
+    if (req.method === 'OPTIONS' && (!req.headers.origin || !req.headers['access-control-request-method'])) {
+      sendError(reply, new ApiError(400, 'INVALID_PREFLIGHT', 'a preflight request needs Origin and Access-Control-Request-Method headers'));
+      return;
+    }
+    done();
   });
 
   await app.register(cors, {

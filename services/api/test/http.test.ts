@@ -22,6 +22,19 @@ describe('errors', () => {
     }
   });
 
+  it('answers a malformed URL, an overlong path parameter and a bare OPTIONS in the error shape', async () => {
+    t = await makeApp();
+    for (const [method, url, status, code] of [
+      ['GET', '/api/games/%zz', 400, 'INVALID_URL'],
+      ['GET', `/api/games/${'x'.repeat(201)}`, 414, 'URI_TOO_LONG'],
+      ['PUT', `/api/leagues/${'x'.repeat(201)}/games/1`, 414, 'URI_TOO_LONG'],
+      ['OPTIONS', '/api/games', 400, 'INVALID_PREFLIGHT'],
+    ] as const) {
+      const res = await t.app.inject({ method, url });
+      expect([res.statusCode, json<ErrorBody>(res).error.code], `${method} ${url}`).toEqual([status, code]);
+    }
+  });
+
   it('refuses bad JSON, an empty body, a foreign media type and an oversized body without a 500', async () => {
     t = await makeApp();
     const post = (payload: string, type = 'application/json') =>

@@ -72,6 +72,7 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message?: st
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'INVALID_JSON', message: 'the body is not valid JSON' },
   FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'INVALID_BODY' },
   FST_ERR_BAD_URL: { status: 400, code: 'INVALID_URL', message: 'the URL is malformed' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, code: 'URI_TOO_LONG', message: 'a path parameter is longer than 200 characters' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, code: 'BAD_REQUEST' },
 };
 
