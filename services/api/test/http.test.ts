@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { json, KEY, makeApp, NOW, testConfig, type TestApp } from './helpers.js';
 import { breaker, game, heartbeat, poll } from './fixtures.js';
+import { addressMatcher } from '../src/http/rate-limit.js';
 
 type ErrorBody = { error: { code: string; message: string } };
 const auth = { authorization: `Bearer ${KEY}` };
@@ -139,6 +140,13 @@ describe('rate limit', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/games', remoteAddress: '192.168.1.1' })).statusCode).toBe(429);
   });
 
+  it('answers the allowlist the same for an address seen before, also after forgetting what it saw', () => {
+    const allowed = addressMatcher(['10.0.0.0/8', '::1']);
+    expect([allowed('10.1.2.3'), allowed('10.1.2.3'), allowed('::ffff:10.1.2.3'), allowed('::1'), allowed('192.168.0.1')]).toEqual([true, true, true, true, false]);
+    for (let i = 0; i < 10_050; i++) allowed(`172.16.${i >> 8}.${i & 255}`);
+    expect([allowed('10.1.2.3'), allowed('192.168.0.1'), allowed('not an address'), allowed('')]).toEqual([true, false, false, false]);
+  });
+
   it('counts the forwarded client address only behind a trusted proxy', async () => {
     t = await makeApp({ config: testConfig({ RATE_LIMIT_MAX: '1', TRUST_PROXY: '1' }) });
     const via = (client: string) => t!.app.inject({ method: 'GET', url: '/api/games', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': client } });
@@ -193,10 +201,14 @@ describe('status, probes and docs', () => {
   it('exposes Prometheus metrics: latency by route, SSE clients, snapshot size, dropped clients', async () => {
     t = await makeApp({ games: [game({ id: 'a', kickoff: NOW })] });
     await t.app.inject({ method: 'GET', url: '/api/games/a' });
+    await t.app.inject({ method: 'HEAD', url: '/api/games/a/' });
+    await t.app.inject({ method: 'GET', url: '/api/nowhere' });
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('scores_api_http_request_duration_seconds_count{method="GET",route="/api/games/:id",status_code="200"} 1');
+    expect(res.body).toContain('scores_api_http_request_duration_seconds_count{method="HEAD",route="/api/games/:id",status_code="200"} 1');
+    expect(res.body).toContain('scores_api_http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"} 1');
     expect(res.body).toContain('scores_api_sse_clients');
     expect(res.body).toContain('scores_api_snapshot_games');
     expect(res.body).toContain('scores_api_sse_dropped_total');
