@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import underPressure from '@fastify/under-pressure';
 import { easternDate, VERSION, type Health, type Logger } from '@scores/service-kit';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type onResponseHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { ApiConfig } from './config.js';
@@ -98,13 +98,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandling(app);
   installCaching(app);
 
-  // callback-style hooks: no promise per request on the hot path
+  // Callback-style hooks: no promise per request on the hot path. One per route, so the
+  // route's path is a constant: fastify's routeOptions getter allocates on every call.
+  const observe = (method: string, route: string, reply: FastifyReply) =>
+    ctx.metrics.httpSeconds.observe({ method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  app.addHook('onRoute', (route) => {
+    const path = route.url;
+    const hook: onResponseHookHandler = (req, reply, done) => {
+      observe(req.method, path, reply);
+      done();
+    };
+    route.onResponse = route.onResponse ? [...[route.onResponse].flat(), hook] : [hook];
+  });
   app.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url;
-    ctx.metrics.httpSeconds.observe(
-      { method: req.method, route: route ?? 'unmatched', status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    if (req.is404) observe(req.method, 'unmatched', reply);
     done();
   });
 

@@ -12,6 +12,7 @@ const MAX_CACHED = 500;
 interface Cached {
   body: string;
   etag: string;
+  cacheControl: string;
 }
 
 /**
@@ -19,13 +20,17 @@ interface Cached {
  * lookup. The whole cache goes when the snapshot, the meta or the day changes.
  */
 class ResponseCache {
-  private stamp = '';
+  private snapshotVersion = -1;
+  private metaVersion = -1;
+  private day = '';
   private readonly entries = new Map<string, Cached>();
 
-  get(stamp: string, key: string): Cached | undefined {
-    if (stamp !== this.stamp) {
+  get(snapshotVersion: number, metaVersion: number, day: string, key: string): Cached | undefined {
+    if (snapshotVersion !== this.snapshotVersion || metaVersion !== this.metaVersion || day !== this.day) {
       this.entries.clear();
-      this.stamp = stamp;
+      this.snapshotVersion = snapshotVersion;
+      this.metaVersion = metaVersion;
+      this.day = day;
     }
     return this.entries.get(key);
   }
@@ -45,19 +50,22 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   const cacheControl = (m: MetaBody) =>
     `public, max-age=${m.liveState.hasLiveGames || snapshot.liveCount > 0 ? ctx.config.pollLiveS : ctx.config.pollIdleS}`;
 
+  // What a cache hit costs is what a busy replica spends its time on: no string is built
+  // per request (the Cache-Control travels with the body, both decided by the versions
+  // the cache is keyed on) and fastify's routeOptions getter, which allocates, is avoided.
+  const entryOf = (body: string): Cached => ({ body, etag: etagOf(body), cacheControl: cacheControl(meta.current(snapshot.liveCount)) });
+
   const send = (req: FastifyRequest, reply: FastifyReply, key: string, build: () => string): FastifyReply => {
-    const today = ctx.today();
-    const stamp = `${snapshot.version}:${meta.version}:${today}`;
-    const m = meta.current(snapshot.liveCount);
-    const hit = cache.get(stamp, key) ?? cache.set(key, withEtag(build()));
-    reply.header('cache-control', cacheControl(m)).header('etag', hit.etag);
+    const hit = cache.get(snapshot.version, meta.version, ctx.today(), key) ?? cache.set(key, entryOf(build()));
+    reply.header('cache-control', hit.cacheControl).header('etag', hit.etag);
     if (notModified(req, reply, hit.etag)) return reply.send();
     return reply.type('application/json; charset=utf-8').send(hit.body);
   };
 
-  const list = (req: FastifyRequest, reply: FastifyReply, q: GamesQuery, filter: () => GameFilter) => {
-    const key = `${req.routeOptions.url ?? ''}?${req.url.split('?')[1] ?? ''}`;
-    return send(req, reply, key, () => {
+  /** `route`: the path without a trailing slash, so both spellings share an entry */
+  const list = (req: FastifyRequest, reply: FastifyReply, route: string, q: GamesQuery, filter: () => GameFilter) => {
+    const at = req.url.indexOf('?');
+    return send(req, reply, at < 0 ? route : route + req.url.slice(at), () => {
       const limit = q.limit ?? DEFAULT_LIMIT;
       const page = pageOf(snapshot.entries(), filter(), ctx.today(), limit, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
       const m = { ...meta.current(snapshot.liveCount), nextCursor: page.nextCursor };
@@ -76,7 +84,7 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       },
     },
     (req, reply) => {
-      list(req, reply, req.query, () => resolveFilter(req.query));
+      list(req, reply, '/api/games', req.query, () => resolveFilter(req.query));
     },
   );
 
@@ -86,7 +94,7 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       schema: { summary: 'Games in progress (any day)', tags: ['games'], querystring: LiveGamesQuery, response: gamesResponses },
     },
     (req, reply) => {
-      list(req, reply, req.query, () => ({ ...resolveFilter(req.query, { defaultWindow: false }), state: 'in' as const }));
+      list(req, reply, '/api/games/live', req.query, () => ({ ...resolveFilter(req.query, { defaultWindow: false }), state: 'in' as const }));
     },
   );
 
@@ -108,6 +116,3 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   );
 };
 
-function withEtag(body: string): Cached {
-  return { body, etag: etagOf(body) };
-}
