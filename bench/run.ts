@@ -13,6 +13,7 @@ import type { Bench, BenchRow } from './lib.js';
 const benches: Record<string, () => Promise<{ run: Bench }>> = {
   poll: () => import('./poll.js'),
   http: () => import('./http.js'),
+  grading: () => import('./grading.js'),
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });
