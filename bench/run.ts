@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<{ run: Bench }>> = {
   poll: () => import('./poll.js'),
   http: () => import('./http.js'),
   grading: () => import('./grading.js'),
+  latency: () => import('./latency.js'),
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });
