@@ -16,6 +16,7 @@ import {
   BreakerChanged,
   CleanupTick,
   consumerNames,
+  ContractError,
   decode,
   GameChanged,
   gameIdOfSubject,
@@ -62,6 +63,19 @@ export function cacheWriterDurables(ns: string) {
     },
     cleanup: { stream: streams.ticks.name, durable: names.cacheWriterCleanup, filterSubject: subjects.tickCleanup(ns) },
   } as const;
+}
+
+/**
+ * A game.changed whose gameId is not its game's id, or not its subject's, breaks the
+ * contract: applied, it would file one game's state under another's id (and block that
+ * game's real revisions). Refused, as the grader and the api refuse it.
+ */
+export function checkGameEvent(ev: GameChanged, subject: string): GameChanged {
+  const fromSubject = gameIdOfSubject(subject);
+  if (ev.gameId !== ev.game.id || fromSubject !== ev.gameId) {
+    throw new ContractError('GameChanged', [`gameId ${ev.gameId} differs from its game's id ${ev.game.id} or its subject's ${String(fromSubject)}`]);
+  }
+  return ev;
 }
 
 export function createCacheWriterService(cfg: CacheWriterConfig, deps: CacheWriterDeps = {}): ServiceDefinition {
@@ -134,7 +148,7 @@ async function startCacheWriter(ctx: ServiceContext, cfg: CacheWriterConfig, dep
       await startMirror(ctx, {
         stream: streams.games.name,
         filter: subjects.gameChangedFilter(ns),
-        onMessage: (msg) => void state.applyGame(decode(GameChanged, msg.data)),
+        onMessage: (msg) => void state.applyGame(checkGameEvent(decode(GameChanged, msg.data), msg.subject)),
       }),
       await startMirror(ctx, {
         stream: streams.polls.name,
@@ -167,7 +181,7 @@ async function startCacheWriter(ctx: ServiceContext, cfg: CacheWriterConfig, dep
           revision: (ev as GameChanged | undefined)?.revision,
         }),
         handle: async (ev, msg) => {
-          const latest = state.applyGame(ev);
+          const latest = state.applyGame(checkGameEvent(ev, msg.subject));
           const fields = { gameId: ev.gameId, revision: ev.revision, subject: msg.subject };
           if (!latest) return log.debug(fields, 'game already cleaned up; not cached');
           if (!isCurrent(latest, now())) return log.debug(fields, 'game final for more than a day; not cached');
