@@ -144,11 +144,12 @@ class ChildServer implements PrivateServer {
   }
 }
 
-/** NATS with JetStream, file storage in a directory of its own (kept across restarts). */
-export async function startPrivateNats(): Promise<PrivateServer> {
+/** NATS with JetStream, file storage in a directory of its own (kept across restarts); `token` requires it of clients. */
+export async function startPrivateNats(opts: { token?: string } = {}): Promise<PrivateServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'chaos-nats-'));
-  const server = new ChildServer('nats', port, `nats://127.0.0.1:${port}`, NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], dir);
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir, ...(opts.token ? ['--auth', opts.token] : [])];
+  const server = new ChildServer('nats', port, `nats://127.0.0.1:${port}`, NATS_SERVER, args, dir);
   await server.start();
   return server;
 }
@@ -272,10 +273,10 @@ export interface PrivateServers {
   destroy(): Promise<void>;
 }
 
-export async function startPrivateServers(opts: { redisPassword?: string } = {}): Promise<PrivateServers> {
+export async function startPrivateServers(opts: { redisPassword?: string; natsToken?: string } = {}): Promise<PrivateServers> {
   const started: PrivateServer[] = [];
   try {
-    const nats = await startPrivateNats();
+    const nats = await startPrivateNats(opts.natsToken ? { token: opts.natsToken } : {});
     started.push(nats);
     const redis = await startPrivateRedis(opts.redisPassword ? { password: opts.redisPassword } : {});
     started.push(redis);
