@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<{ run: Bench }>> = {
   http: () => import('./http.js'),
   grading: () => import('./grading.js'),
   latency: () => import('./latency.js'),
+  sse: () => import('./sse.js'),
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });

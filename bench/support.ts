@@ -3,7 +3,7 @@
  * JSON and gzip work is never counted as the poller's CPU), a record of the Redis writes
  * of one namespace, and small timing helpers.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { startProcess, testEnv, waitFor, type RunningProcess } from '@scores/testkit';
@@ -120,4 +120,11 @@ export async function profileSpan(name: string): Promise<() => Promise<void>> {
     writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
     session.disconnect();
   };
+}
+
+/** Resident memory of a process, in MB (VmRSS from /proc). */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+  return Math.round(kb / 1024);
 }
