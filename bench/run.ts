@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<{ run: Bench }>> = {
   grading: () => import('./grading.js'),
   latency: () => import('./latency.js'),
   sse: () => import('./sse.js'),
+  events: () => import('./events.js'),
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });

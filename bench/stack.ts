@@ -53,6 +53,7 @@ export async function openStack(label: string, opts: { games?: number } = {}): P
     HOST: '127.0.0.1',
     PORT: '0',
     HEALTH_PORT: '0',
+    ...(process.env.BENCH_GRADER_CONCURRENCY ? { GRADER_CONCURRENCY: process.env.BENCH_GRADER_CONCURRENCY } : {}),
     // the load comes from loopback: no rate-limit round trip to Redis per request
     RATE_LIMIT_ALLOWLIST: '127.0.0.1,::1',
   };
