@@ -18,6 +18,8 @@ export interface Supervised {
   starts: number;
   /** exits the supervisor did not ask for */
   crashes: number;
+  /** kills delivered (a kill while the process is down between two lives is not one) */
+  kills: number;
   current(): RunningProcess | undefined;
   /** every line printed by every incarnation */
   lines(): string[];
@@ -67,6 +69,7 @@ function supervise(name: ServiceName, env: Record<string, string>, port: number,
   let nextDelayMs: number | undefined;
   let starts = 0;
   let crashes = 0;
+  let kills = 0;
 
   const launch = () => {
     const p = startProcess([`services/${name}/src/main.ts`], env);
@@ -94,6 +97,9 @@ function supervise(name: ServiceName, env: Record<string, string>, port: number,
     get crashes() {
       return crashes;
     },
+    get kills() {
+      return kills;
+    },
     current: () => proc,
     lines: () => history.flat(),
     logs: () => parse(history.flat()),
@@ -102,6 +108,7 @@ function supervise(name: ServiceName, env: Record<string, string>, port: number,
       if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
       expectedExit = true;
       nextDelayMs = downMs;
+      kills++;
       p.child.kill(signal);
       await p.exited;
     },
