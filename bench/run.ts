@@ -17,6 +17,7 @@ const benches: Record<string, () => Promise<{ run: Bench }>> = {
   latency: () => import('./latency.js'),
   sse: () => import('./sse.js'),
   events: () => import('./events.js'),
+  memory: () => import('./memory.js'),
 };
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } } });
