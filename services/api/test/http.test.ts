@@ -104,6 +104,14 @@ describe('CORS', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/games', headers: { origin: 'https://scores.example' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/api/leagues',
+      headers: { origin: 'https://scores.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.statusCode).toBe(404);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect(json<ErrorBody>(preflight).error.code).toBe('NOT_FOUND');
   });
 });
 
