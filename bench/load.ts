@@ -27,6 +27,10 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   bytesPerRequest: number;
+  /** total requests answered in the run */
+  requests: number;
+  /** CPU time of the server's process per request (µs), filled in by the parent */
+  cpuUsPerRequest?: number;
 }
 
 const plan = JSON.parse(process.argv[2] ?? '{}') as LoadPlan;
@@ -37,6 +41,8 @@ const fire = (t: LoadPlan['targets'][number], durationS: number) =>
 for (const t of plan.targets) if (plan.warmupS > 0) await fire(t, plan.warmupS);
 for (let round = 1; round <= plan.rounds; round++) {
   for (const t of plan.targets) {
+    // the parent reads its own CPU time at this line and at the result: CPU per request
+    process.stdout.write(`start ${t.name}\n`);
     const r = await fire(t, plan.durationS);
     const out: LoadResult = {
       name: t.name,
@@ -47,6 +53,7 @@ for (let round = 1; round <= plan.rounds; round++) {
       non2xx: r.non2xx,
       errors: r.errors + r.timeouts,
       bytesPerRequest: r.requests.total ? Math.round(r.throughput.total / r.requests.total) : 0,
+      requests: r.requests.total,
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   }
