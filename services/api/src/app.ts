@@ -12,6 +12,7 @@ import type { ReplaySource } from './games/replay.js';
 import { installCaching } from './http/caching.js';
 import { ApiError, installErrorHandling, sendError, toHttpError } from './http/errors.js';
 import { installRateLimit } from './http/rate-limit.js';
+import { LazyRequestLogger } from './http/request-logger.js';
 import { validatorCompiler } from './http/validation.js';
 import type { LeagueStore } from './leagues/store.js';
 import { apiMetrics, type ApiMetrics } from './metrics.js';
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger, bindings, options) => new LazyRequestLogger(logger, bindings, options),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     bodyLimit: config.bodyLimitBytes,
     // a hop count becomes the function fastify's types expect (it means: trust the n nearest proxies)
@@ -95,13 +97,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // JSON bodies only: anything else is a 415, not a string the schema then refuses
   app.removeContentTypeParser('text/plain');
-  installErrorHandling(app);
-  installCaching(app);
-
   // Callback-style hooks: no promise per request on the hot path. One per route, so the
-  // route's path is a constant: fastify's routeOptions getter allocates on every call.
+  // route's path is a constant: fastify's routeOptions getter allocates on every call;
+  // requests no route matched are observed by the not-found handler (no hook for all).
   const observe = (method: string, route: string, reply: FastifyReply) =>
     ctx.metrics.httpSeconds.observe({ method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  installErrorHandling(app, (req, reply) => observe(req.method, 'unmatched', reply));
+  installCaching(app);
+
   app.addHook('onRoute', (route) => {
     const path = route.url;
     const hook: onResponseHookHandler = (req, reply, done) => {
@@ -109,10 +112,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       done();
     };
     route.onResponse = route.onResponse ? [...[route.onResponse].flat(), hook] : [hook];
-  });
-  app.addHook('onResponse', (req, reply, done) => {
-    if (req.is404) observe(req.method, 'unmatched', reply);
-    done();
   });
 
   await app.register(underPressure, {

@@ -168,7 +168,8 @@ export function sendError(reply: FastifyReply, err: ApiError): FastifyReply {
 }
 
 /** Every error and every unknown route answers `{ error: { code, message } }`; input never causes a 500. */
-export function installErrorHandling(app: FastifyInstance): void {
+/** `onUnmatched`: told about every request no route matched, as its 404 is sent (metrics) */
+export function installErrorHandling(app: FastifyInstance, onUnmatched?: (req: FastifyRequest, reply: FastifyReply) => void): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const httpErr = toHttpError(err);
     if (httpErr.status >= 500) {
@@ -178,6 +179,8 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
-    return sendError(reply, new ApiError(404, 'NOT_FOUND', `no route ${req.method} ${path.slice(0, 200)}`));
+    const sent = sendError(reply, new ApiError(404, 'NOT_FOUND', `no route ${req.method} ${path.slice(0, 200)}`));
+    onUnmatched?.(req, reply);
+    return sent;
   });
 }
