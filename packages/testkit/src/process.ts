@@ -20,8 +20,8 @@ export interface RunningProcess {
  * Runs a command of the repository as a user would (e.g. the CLI's `start`), with its
  * own environment, collecting its output.
  */
-export function startProcess(args: string[], env: Record<string, string>, opts: { cwd?: string } = {}): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+export function startProcess(args: string[], env: Record<string, string>, opts: { cwd?: string; tsx?: boolean } = {}): RunningProcess {
+  const child = spawn(process.execPath, opts.tsx === false ? args : ['--import', 'tsx', ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

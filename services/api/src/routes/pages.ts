@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { GameWithRevision } from '@scores/contracts';
 import { isLeagueId, type League as StoredLeague, type LeagueGame } from '@scores/grader';
@@ -30,7 +30,10 @@ import type { AppContext } from '../app.js';
  * module the browser then renders updates with: public/assets/render.js.
  */
 
-const PUBLIC = new URL('../../public/', import.meta.url);
+// services/api/public, from src/routes/ (tsx) or from dist/ (the bundle `pnpm build` makes)
+const PUBLIC = [new URL('../../public/', import.meta.url), new URL('../public/', import.meta.url)].find((u) =>
+  existsSync(new URL('live.html', u)),
+)!;
 
 const TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',
