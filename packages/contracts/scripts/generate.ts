@@ -8,4 +8,4 @@ mkdirSync(dir, { recursive: true });
 for (const f of readdirSync(dir)) rmSync(join(dir, f));
 const files = renderPublishedFiles();
 for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-console.log(`wrote ${Object.keys(files).length} files to ${dir}`);
+process.stdout.write(`wrote ${Object.keys(files).length} files to ${dir}\n`);
