@@ -29,3 +29,4 @@ export type {
   DriftVariant,
   RequestRecord,
 } from './types.js';
+export { seededRandom } from './random.js';

@@ -1,22 +1,11 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { buildGameDay, gameDayScript, startSimulator } from '@scores/espn-sim';
-import { createLeague, createSql, putLeagueGame, upsertPick } from '@scores/grader';
+import { createGameDayLeague, GAME_DAY_MEMBERS } from '../game-day-league.js';
+import { createSql } from '@scores/grader';
 import { easternDate } from '@scores/service-kit';
 import { loadAllConfigs, startAll } from '../all-in-one.js';
 import { CliError } from '../nats.js';
-
-const USERS = ['ana', 'ben', 'chloe', 'dev', 'eli', 'fay', 'gus', 'hana'];
-const TIEBREAK_SLOT = 6; // the overtime game: its total settles ties
-
-/** A tiny seeded generator so every demo makes the same picks. */
-function seeded(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /**
  * `pnpm demo`: the ESPN simulator replaying a scripted college Saturday at an
@@ -60,49 +49,17 @@ export async function demo(argv: string[]): Promise<void> {
       if (Date.now() > deadline) throw new CliError('the game day did not reach Postgres within a minute: is the grader running?', 1);
       await new Promise((r) => setTimeout(r, 250));
     }
-    // picks are made "before kickoff" of the scripted day, whatever the wall clock says
-    const before = new Date(Math.min(...script.map((g) => g.kickoff.getTime())) - 60_000);
-    const league = await createLeague(sql, { name: `Demo league ${day}`, againstTheSpread: true, pointsPerCorrect: 10, keyPickBonus: 5, pushPoints: 5 });
-    const slate: { id: string; home: string; away: string }[] = [];
-    for (const g of script) {
-      try {
-        await putLeagueGame(sql, league.id, g.eventId, { tiebreaker: g.slot === TIEBREAK_SLOT }, before);
-        const [teams] = await sql<{ home: string; away: string }[]>`select home_team_id as home, away_team_id as away from games where id = ${g.eventId}`;
-        if (teams) slate.push({ id: g.eventId, ...teams });
-      } catch {
-        // a game already off the board (canceled before we got here) stays off the slate
-      }
-    }
-    const rand = seeded(20261128);
-    let picks = 0;
-    for (const user of USERS) {
-      const key = slate[Math.floor(rand() * slate.length)]?.id;
-      for (const g of slate) {
-        try {
-          await upsertPick(
-            sql,
-            league.id,
-            {
-              userId: user,
-              gameId: g.id,
-              teamId: rand() < 0.5 ? g.home : g.away,
-              keyPick: g.id === key,
-              ...(slate.findIndex((s) => s.id === g.id) === TIEBREAK_SLOT - 1 ? { pointsGuess: 30 + Math.floor(rand() * 40) } : {}),
-            },
-            before,
-          );
-          picks++;
-        } catch {
-          // closed games refuse picks, as for any user
-        }
-      }
-    }
+    const league = await createGameDayLeague(sql, {
+      day,
+      league: { name: `Demo league ${day}`, againstTheSpread: true, pointsPerCorrect: 10, keyPickBonus: 5, pushPoints: 5 },
+    });
+    const picks = league.picks;
     const host = env.HOST && env.HOST !== '0.0.0.0' ? env.HOST : 'localhost';
     const base = `http://${host}:${env.PORT ?? '3000'}`;
     console.log(`
 scores demo: ${script.length} college games on ${day}, replayed at ${speed}x (kickoffs in ~${Math.round(30 / speed)} min, finals in ~${Math.round((5 * 60) / speed)} min)
   live scoreboard   ${base}/live
-  league picks      ${base}/picks?league=${league.id}   (${USERS.length} players, ${picks} picks)
+  league picks      ${base}/picks?league=${league.id}   (${GAME_DAY_MEMBERS.length} players, ${picks} picks)
   API               ${base}/api/games   ${base}/docs${generatedKey ? `\n  API key           ${generatedKey}   (Authorization: Bearer …)` : ''}
   ESPN simulator    ${sim.origin}/_sim/state
   events            pnpm scores tail     status: pnpm scores status
