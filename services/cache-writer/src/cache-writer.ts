@@ -26,6 +26,7 @@ import {
 } from '@scores/contracts';
 import {
   ensureDurable,
+  ensureStreamDurable,
   runDurableConsumer,
   type RunningConsumer,
   type RunningService,
@@ -36,7 +37,7 @@ import type { CacheWriterConfig } from './config.js';
 import { cacheMetrics } from './metrics.js';
 import { startMirror, type Mirror } from './mirror.js';
 import { closeRedis, createRedis, whenReady } from './redis/client.js';
-import { redisKeys } from './redis/keys.js';
+import { redisKeys, type GameValue } from './redis/keys.js';
 import { CacheStore } from './redis/store.js';
 import { CacheState, isCurrent } from './state.js';
 
@@ -124,6 +125,19 @@ async function startCacheWriter(ctx: ServiceContext, cfg: CacheWriterConfig, dep
 
   const storedAtMs = (msg: JsMsg) => msg.time.getTime();
 
+  /**
+   * Takes a game.changed into memory; the value to write for its game (the newest known
+   * revision: the event's, or a newer one the mirror already saw), or undefined when the
+   * game is no longer cached (cleaned up, or final for more than a day).
+   */
+  const cacheable = (ev: GameChanged): GameValue | undefined => {
+    const latest = state.applyGame(ev);
+    const fields = { gameId: ev.gameId, revision: ev.revision };
+    if (!latest) return void log.debug(fields, 'game already cleaned up; not cached');
+    if (!isCurrent(latest, now())) return void log.debug(fields, 'game final for more than a day; not cached');
+    return latest.value;
+  };
+
   const stopAll = async () => {
     clearInterval(timer);
     await Promise.all(consumers.map((c) => c.stop()));
@@ -136,7 +150,8 @@ async function startCacheWriter(ctx: ServiceContext, cfg: CacheWriterConfig, dep
     if (!(await whenReady(redis, 3000))) log.warn('redis not ready at start; events wait until it is');
 
     const durables = cacheWriterDurables(ns);
-    await ensureDurable(ctx.jsm, { ...durables.games, ackWaitMs: 30_000, description: 'cache-writer: game keys' });
+    // the whole games stream: no filter, which nats-server 2.9 would rescan the stream for
+    await ensureStreamDurable(ctx.jsm, { ...durables.games, ackWaitMs: 30_000, description: 'cache-writer: game keys' });
     await ensureDurable(ctx.jsm, { ...durables.polls, ackWaitMs: 30_000, description: 'cache-writer: live_state, last_poll' });
     // one transition in flight across replicas: they are written in the order they happened
     await ensureDurable(ctx.jsm, { ...durables.breaker, ackWaitMs: 30_000, maxAckPending: 1, description: 'cache-writer: circuit_breaker' });
@@ -175,19 +190,29 @@ async function startCacheWriter(ctx: ServiceContext, cfg: CacheWriterConfig, dep
       await runDurableConsumer(ctx, {
         ...durables.games,
         schema: GameChanged,
-        concurrency: 8, // order does not matter: every write compares revisions
         logFields: (ev, msg) => ({
           gameId: (ev as GameChanged | undefined)?.gameId ?? gameIdOfSubject(msg.subject),
           revision: (ev as GameChanged | undefined)?.revision,
         }),
+        // A batch is one pipeline of compare-and-set scripts, so the order of its events
+        // does not matter; one event on its own (a batch that failed for good is retried
+        // event by event, to terminate the one that breaks the contract) is the same write.
+        handleBatch: async (items) => {
+          for (const { event, msg } of items) checkGameEvent(event, msg.subject);
+          const newest = new Map<string, GameValue>();
+          for (const { event } of items) {
+            const latest = cacheable(event);
+            if (latest) newest.set(latest.id, latest);
+          }
+          if (newest.size === 0) return;
+          const outcome = await store.writeGames([...newest.values()]);
+          log.debug({ events: items.length, games: newest.size, ...outcome }, 'games cached');
+        },
         handle: async (ev, msg) => {
-          const latest = state.applyGame(checkGameEvent(ev, msg.subject));
-          const fields = { gameId: ev.gameId, revision: ev.revision, subject: msg.subject };
-          if (!latest) return log.debug(fields, 'game already cleaned up; not cached');
-          if (!isCurrent(latest, now())) return log.debug(fields, 'game final for more than a day; not cached');
-          // the newest known revision: the event's, or a newer one the mirror already saw
-          const result = await store.writeGame(latest.value);
-          log.debug({ ...fields, stored: latest.value.revision, result }, 'game cached');
+          const latest = cacheable(checkGameEvent(ev, msg.subject));
+          if (!latest) return;
+          const result = await store.writeGame(latest);
+          log.debug({ gameId: ev.gameId, revision: ev.revision, stored: latest.revision, result }, 'game cached');
         },
       }),
       await runDurableConsumer(ctx, {

@@ -150,3 +150,41 @@ describe('cache-writer: events in, keys out', () => {
     expect(writer.checks).toEqual(['redis']);
   });
 });
+
+describe('cache-writer: a backlog of game.changed', () => {
+  const ns = freshNamespace('cwbatch');
+  const keys = redisKeys(ns);
+  let ctx: Ctx;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    ctx = await testContext(ns);
+    redis = testRedis();
+  });
+  afterAll(async () => {
+    await dropRedisNamespace(redis, ns);
+    await redis.quit();
+    await ctx.close();
+  });
+
+  it('applies older and newer revisions of a game arriving in one batch, and the newest stays', async () => {
+    // waiting before the writer starts: they arrive together
+    for (const r of [3, 1, 2]) await publishGame(ctx, gameEvent({ gameId: 'bat-a', revision: r }));
+    await publishGame(ctx, gameEvent({ gameId: 'bat-a', revision: 3 }), null); // a repeat, past JetStream's dedup
+    for (const r of [2, 1]) await publishGame(ctx, gameEvent({ gameId: 'bat-b', revision: r }));
+    const writer = await startWriter(ctx, { CACHE_REFRESH_S: '60' });
+    try {
+      await waitFor(() => durableDrained(ctx, 'games'), { message: 'games durable drained' });
+      expect(JSON.parse((await redis.get(keys.game('bat-a')))!)).toMatchObject({ revision: 3 });
+      expect(JSON.parse((await redis.get(keys.game('bat-b')))!)).toMatchObject({ revision: 2 });
+      const { values } = await ctx.registry.getSingleMetric('scores_event_batch_size')!.get();
+      const batches = values.find((v) => v.metricName === 'scores_event_batch_size_count' && v.labels.consumer === 'cache-writer')?.value;
+      expect(batches).toBeGreaterThanOrEqual(1);
+      expect(batches).toBeLessThan(6); // not one by one
+      expect(await counter(ctx, 'scores_events_consumed_total', { consumer: 'cache-writer', outcome: 'ack' })).toBe(6);
+    } finally {
+      await writer.shutdown();
+    }
+  });
+});
+

@@ -108,4 +108,14 @@ describe('compare-and-set writes on real Redis', () => {
     expect(out).toEqual({ written: 1, refreshed: 1, stale: 1, failed: 0 });
     expect((await readJson(raw, keys.game('g5')))?.revision).toBe(9);
   });
+
+  it('writes a batch of game keys in one pipeline, the newest revision of each staying whatever the order', async () => {
+    const v = (gameId: string, revision: number) => gameValue(gameEvent({ gameId, revision }));
+    await store.writeGame(v('g8', 4));
+    const out = await store.writeGames([v('g7', 3), v('g8', 2), v('g7', 1), v('g9', 1), v('g7', 2), v('g8', 5)]);
+    expect(out).toEqual({ written: 3, refreshed: 0, stale: 3, failed: 0 });
+    expect((await readJson(raw, keys.game('g7')))?.revision).toBe(3);
+    expect((await readJson(raw, keys.game('g8')))?.revision).toBe(5);
+    expect((await readJson(raw, keys.game('g9')))?.revision).toBe(1);
+  });
 });

@@ -2,7 +2,7 @@
  * The writes of the cache-writer, each a compare-and-set script: an older revision,
  * poll or breaker transition never replaces a newer one, whichever replica writes.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { ServiceError } from '@scores/service-kit';
 import type { CacheMetrics } from '../metrics.js';
 import type { BreakerSnapshot, PollSnapshot } from '../state.js';
@@ -45,6 +45,18 @@ export class CacheStore {
     return result;
   }
 
+  /**
+   * Several game keys in one round trip (a pipeline of the same compare-and-set), for a
+   * batch of events: the scripts order them, whatever order they come in. Any write that
+   * fails fails the call (retryable): the batch is retried whole, and the writes that
+   * went through compare equal the second time.
+   */
+  async writeGames(values: GameValue[]): Promise<RefreshOutcome> {
+    const pipeline = this.redis.pipeline();
+    for (const g of values) pipeline.cwSetGame(this.keys.game(g.id), g.revision, JSON.stringify(g), REDIS_TTL_S.game);
+    return this.exec('game', pipeline, () => 'game');
+  }
+
   /** Deletes a game key unless a newer revision is stored; true when it was deleted. */
   async deleteGame(gameId: string, revision: number): Promise<boolean> {
     let deleted: number;
@@ -82,19 +94,24 @@ export class CacheStore {
     for (const g of games) pipeline.cwSetGame(this.keys.game(g.id), g.revision, JSON.stringify(g), REDIS_TTL_S.game);
     if (poll) pipeline.cwSetOrdered(...this.pollArgs(poll));
     if (breaker) pipeline.cwSetOrRenew(this.keys.circuitBreaker, JSON.stringify(breaker.value), REDIS_TTL_S.circuitBreaker);
+    return this.exec('refresh', pipeline, (i) => (i < games.length ? 'game' : poll && i === games.length ? 'poll' : 'circuit_breaker'));
+  }
+
+  /** Runs a pipeline of scripts and counts each reply under its key; throws when any failed. */
+  private async exec(op: string, pipeline: ChainableCommander, keyOf: (i: number) => 'game' | 'poll' | 'circuit_breaker'): Promise<RefreshOutcome> {
     let replies: [Error | null, unknown][] | null;
     try {
       replies = await pipeline.exec();
     } catch (err) {
-      this.metrics.errors.inc({ op: 'refresh' });
-      throw new RedisWriteError('refresh', err);
+      this.metrics.errors.inc({ op });
+      throw new RedisWriteError(op, err);
     }
     const outcome: RefreshOutcome = { written: 0, refreshed: 0, stale: 0, failed: 0 };
     (replies ?? []).forEach(([err, reply], i) => {
-      const key = i < games.length ? 'game' : poll && i === games.length ? 'poll' : 'circuit_breaker';
+      const key = keyOf(i);
       if (err) {
         outcome.failed++;
-        this.metrics.errors.inc({ op: 'refresh' });
+        this.metrics.errors.inc({ op });
         return;
       }
       const result = writeResultOf(reply);
@@ -102,7 +119,7 @@ export class CacheStore {
       if (key === 'poll') this.countPoll(result);
       else this.metrics.writes.inc({ key, result });
     });
-    if (outcome.failed > 0) throw new RedisWriteError('refresh', new Error(`${outcome.failed} of ${replies?.length ?? 0} writes failed`));
+    if (outcome.failed > 0) throw new RedisWriteError(op, new Error(`${outcome.failed} of ${replies?.length ?? 0} writes failed`));
     return outcome;
   }
 
