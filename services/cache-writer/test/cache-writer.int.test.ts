@@ -178,7 +178,7 @@ describe('cache-writer: a backlog of game.changed', () => {
       expect(JSON.parse((await redis.get(keys.game('bat-a')))!)).toMatchObject({ revision: 3 });
       expect(JSON.parse((await redis.get(keys.game('bat-b')))!)).toMatchObject({ revision: 2 });
       const { values } = await ctx.registry.getSingleMetric('scores_event_batch_size')!.get();
-      const batches = values.find((v) => v.metricName === 'scores_event_batch_size_count' && v.labels.consumer === 'cache-writer')?.value;
+      const batches = values.find((v) => 'metricName' in v && v.metricName === 'scores_event_batch_size_count' && v.labels.consumer === 'cache-writer')?.value;
       expect(batches).toBeGreaterThanOrEqual(1);
       expect(batches).toBeLessThan(6); // not one by one
       expect(await counter(ctx, 'scores_events_consumed_total', { consumer: 'cache-writer', outcome: 'ack' })).toBe(6);
