@@ -3,8 +3,8 @@ import { envReader, readCommon, readDatabaseUrl, type CommonConfig } from '@scor
 export interface GraderConfig {
   common: CommonConfig;
   databaseUrl: string;
-  /** game.changed events applied at once by one replica */
-  concurrency: number;
+  /** the most game.changed events one replica applies in one call and one transaction */
+  batchMax: number;
   /** Postgres connections of one replica */
   poolMax: number;
   /** how often pending picks.graded events are (re)published */
@@ -19,7 +19,8 @@ export function loadConfig(env: Record<string, string | undefined>): GraderConfi
   const cfg: GraderConfig = {
     common: readCommon(v),
     databaseUrl: readDatabaseUrl(v),
-    concurrency: v.int('GRADER_CONCURRENCY', 4, { min: 1, max: 64 }),
+    // two batches may be unacked at once (one applied, one arriving): under max_ack_pending (1000)
+    batchMax: v.int('GRADER_BATCH_MAX', 256, { min: 1, max: 500 }),
     poolMax: v.int('DATABASE_POOL_MAX', 10, { min: 2, max: 200 }),
     outboxIntervalMs: v.int('GRADER_OUTBOX_INTERVAL_S', 15, { min: 1, max: 3600 }) * 1000,
     ackWaitMs: v.int('GRADER_ACK_WAIT_S', 30, { min: 5, max: 600 }) * 1000,

@@ -12,6 +12,6 @@ export { getStandings, type Standing } from './db/standings.js';
 export { NewLeague, LeagueGameInput, PickInput, isLeagueId } from './db/schemas.js';
 
 // grading
-export { applyGameChanged, type ApplyOutcome } from './grading/apply.js';
+export { applyGameChanged, applyGameChanges, type ApplyOutcome, type BatchOutcome } from './grading/apply.js';
 export { gradeGamePicks, recomputeStandings, ungradeGamePicks, type GradeCounts } from './grading/sql.js';
 export * from './grading/rules.js';

@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     const cfg = loadConfig({});
     expect(cfg).toMatchObject({
       databaseUrl: 'postgres://127.0.0.1:5432/scores',
-      concurrency: 4,
+      batchMax: 256,
       poolMax: 10,
       outboxIntervalMs: 15_000,
       ackWaitMs: 30_000,
@@ -17,10 +17,10 @@ describe('loadConfig', () => {
   it('names every bad variable at once', () => {
     let problems: string[] = [];
     try {
-      loadConfig({ DATABASE_URL: 'mysql://x', GRADER_CONCURRENCY: '0', DATABASE_POOL_MAX: 'many', NAMESPACE: 'a.b' });
+      loadConfig({ DATABASE_URL: 'mysql://x', GRADER_BATCH_MAX: '0', DATABASE_POOL_MAX: 'many', NAMESPACE: 'a.b' });
     } catch (err) {
       problems = (err as { problems: string[] }).problems;
     }
-    expect(problems.map((p) => p.split('=')[0]).sort()).toEqual(['DATABASE_POOL_MAX', 'DATABASE_URL', 'GRADER_CONCURRENCY', 'NAMESPACE']);
+    expect(problems.map((p) => p.split('=')[0]).sort()).toEqual(['DATABASE_POOL_MAX', 'DATABASE_URL', 'GRADER_BATCH_MAX', 'NAMESPACE']);
   });
 });

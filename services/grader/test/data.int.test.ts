@@ -5,6 +5,8 @@ import { getGame, listGames } from '../src/db/games.js';
 import { createLeague, getLeague, listLeagueGames, putLeagueGame } from '../src/db/leagues.js';
 import { listPicks, upsertPick } from '../src/db/picks.js';
 import { getStandings } from '../src/db/standings.js';
+import { createSql } from '../src/db/connect.js';
+import { applyGameChanged, applyGameChanges } from '../src/grading/apply.js';
 import { recomputeStandings } from '../src/grading/sql.js';
 import { startHarness, type Harness } from './harness.js';
 import { gameEvent, type GameSpec } from './support.js';
@@ -210,17 +212,24 @@ describe('standings under concurrent grading', () => {
       await held;
     });
     await isLocked;
-    for (const i of [1, 2]) await h.publish(gameEvent({ ...spec(i), revision: 2, phase: 'final', home: 1, away: 0 }));
+    // two replicas, one grading its game in a batch and the other one event at a time
+    const replicas = createSql(h.db.url, { max: 2, applicationName: 'race-graders' });
+    const final = (i: number) => gameEvent({ ...spec(i), revision: 2, phase: 'final', home: 1, away: 0 });
+    const grading = Promise.all([applyGameChanges(replicas, [final(1)], h.ns), applyGameChanged(replicas, final(2), h.ns)]);
     await waitFor(
       async () =>
         (await h.sql<{ n: number }[]>`
           select count(*)::int as n from pg_stat_activity
-          where datname = ${h.db.name} and application_name = 'scores-grader' and wait_event_type = 'Lock'`)[0]!.n >= 2,
+          where datname = ${h.db.name} and application_name = 'race-graders' and wait_event_type = 'Lock'`)[0]!.n >= 2,
       { message: 'both graders waiting' },
-    );
+    ).catch((err: unknown) => {
+      release(); // never leave the standings held for the tests after this one
+      throw err;
+    });
     release();
     await holder;
-    await h.drained();
+    await grading;
+    await replicas.end({ timeout: 1 });
     expect((await getStandings(h.sql, league, { week: 11 })).map((s) => [s.userId, s.wins])).toEqual([
       ['ann', 3],
       ['bob', 3],
