@@ -24,14 +24,18 @@ export interface DurableConsumerOptions<S extends TSchema> {
   /**
    * Batch mode: apply every event that arrived while the previous batch was being
    * applied, at once, and resolve only once all of them are committed. Items come in
-   * stream order. One batch at a time (`concurrency` does not apply), so batches are
-   * small when the stream is quiet (a lone event is applied as soon as it arrives) and
-   * grow to `maxBatch` under load. A retryable failure naks the whole batch; any other
-   * failure (or a batch that keeps failing) applies its events again one at a time
-   * through `handle`, so a poison event is terminated and the rest still apply.
+   * stream order; with `concurrency` > 1 that many batches are applied at once, and may
+   * commit in any order. Batches are small when the stream is quiet (a lone event is
+   * applied as soon as it arrives) and grow to `maxBatch` under load. A retryable
+   * failure naks the whole batch; any other failure (or a batch that keeps failing)
+   * applies its events again one at a time through `handle`, so a poison event is
+   * terminated and the rest still apply.
    */
   handleBatch?: (items: BatchItem<Static<S>>[]) => Promise<void>;
-  /** the largest batch (default 256); twice this many messages may be unacked at once */
+  /**
+   * the largest batch (default 256); (concurrency + 1) x maxBatch messages may be unacked
+   * at once, to keep under the durable's max_ack_pending
+   */
   maxBatch?: number;
   /**
    * A batch failing retryably once one of its messages has been delivered this many
@@ -39,7 +43,7 @@ export interface DurableConsumerOptions<S extends TSchema> {
    * (default 3).
    */
   isolateAfterAttempts?: number;
-  /** messages handled at once by this replica, one by one (default 1: in stream order) */
+  /** messages (in batch mode: batches) handled at once by this replica (default 1: in stream order) */
   concurrency?: number;
   /** delay before a transient failure is retried, by delivery attempt (ms) */
   retryDelayMs?: (attempt: number) => number;
@@ -321,8 +325,8 @@ export async function runDurableConsumer<S extends TSchema>(
     };
 
     const fetcher = fetchLoop(
-      // what the next batch can still take; the batch being applied is not counted, so
-      // at most two batches of messages are unacked at once
+      // what the next batch can still take; the batches being applied are not counted, so
+      // at most concurrency + 1 batches of messages are unacked at once
       () => maxBatch - queue.length,
       (msg) => {
         let event: Static<S>;
@@ -341,11 +345,14 @@ export async function runDurableConsumer<S extends TSchema>(
       arrived.notify();
     });
 
+    const batchesAtOnce = Math.max(1, opts.concurrency ?? 1);
+    const inFlight = new Set<Promise<void>>();
+    const settled = new Signal();
     const applier = (async () => {
       for (;;) {
-        while (queue.length === 0) {
-          if (!fetching) return;
-          await Promise.race([arrived.wait(), onStop.wait()]);
+        while (queue.length === 0 || (inFlight.size >= batchesAtOnce && !stopping)) {
+          if (queue.length === 0 && !fetching) return;
+          await Promise.race([arrived.wait(), onStop.wait(), settled.wait()]);
         }
         // one turn of the event loop: messages already read from the socket join this batch
         await new Promise((r) => setImmediate(r));
@@ -355,9 +362,13 @@ export async function runDurableConsumer<S extends TSchema>(
         }
         const items = queue.splice(0, maxBatch);
         taken.notify();
-        await applyBatch(items);
+        const p = applyBatch(items).finally(() => {
+          inFlight.delete(p);
+          settled.notify();
+        });
+        inFlight.add(p);
       }
-    })();
+    })().finally(() => Promise.all(inFlight));
     done = Promise.all([fetcher, applier]).then(() => undefined);
   }
   done = done.catch((err: unknown) => log.error({ err }, 'consumer loop failed'));

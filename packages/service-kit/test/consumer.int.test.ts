@@ -157,6 +157,53 @@ describe('a durable consumer in batch mode', () => {
     expect(await outcomes(name)).toEqual({ ack: 300, nak: 0, term: 0 });
   });
 
+  it('applies up to `concurrency` batches at once, each event once, and stop waits for them all', async () => {
+    const name = await durable('b-concurrent');
+    await publish(0, 400);
+    const applied: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    let stopped = false;
+    let afterStop = 0;
+    const c = await runDurableConsumer(ctx, {
+      stream,
+      durable: name,
+      schema: CleanupTick,
+      maxBatch: 25,
+      concurrency: 3,
+      handle: () => Promise.reject(new Error('batch mode applies through handleBatch')),
+      handleBatch: async (items) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 15));
+        inFlight--;
+        applied.push(...items.map((i) => i.event.slot));
+        if (stopped) afterStop++;
+      },
+    });
+    await waitFor(() => applied.length >= 200);
+    const stopping = c.stop();
+    stopped = true;
+    await stopping;
+    expect(inFlight).toBe(0); // stop resolved only once every batch in flight had committed
+    expect(most).toBe(3);
+    // the rest, handed back, applied by the next consumer
+    const second = await runDurableConsumer(ctx, {
+      stream,
+      durable: name,
+      schema: CleanupTick,
+      concurrency: 3,
+      handle: () => Promise.reject(new Error('batch mode applies through handleBatch')),
+      handleBatch: async (items) => {
+        applied.push(...items.map((i) => i.event.slot));
+      },
+    });
+    await waitFor(() => new Set(applied).size === 400);
+    await drained(name);
+    await second.stop();
+    expect(applied.length).toBe(400); // none applied twice
+    expect(afterStop).toBeLessThanOrEqual(3);
+  });
+
   it('applies a lone event at once, without waiting for a batch to fill', async () => {
     const name = await durable('b-lone');
     const batches: number[] = [];

@@ -86,6 +86,7 @@ export function createGraderService(cfg: GraderConfig, deps: GraderDeps = {}): S
         durable,
         schema: GameChanged,
         maxBatch: cfg.batchMax,
+        concurrency: cfg.concurrency,
         ...(deps.retryDelayMs ? { retryDelayMs: deps.retryDelayMs } : {}),
         logFields: (event) => {
           const e = event as Partial<GameChanged> | undefined;

@@ -53,7 +53,7 @@ export interface BatchOutcome {
 
 /**
  * Applies a batch of game.changed, given in stream order, with one statement
- * (grader_apply_game_changes, db/migrations/003_batch.sql: one implicit transaction) and
+ * (grader_apply_game_changes, db/migrations/003_batch.sql, rewritten by 004: one implicit transaction) and
  * the end state applying them one by one would leave; each game is graded at its newest
  * revision only, so a grade replaced within the batch is never published. Throws a
  * GraderError whose `retryable` says whether the batch may apply later; a batch refused
