@@ -7,7 +7,7 @@ import { easternDate, VERSION, type Health, type Logger } from '@scores/service-
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type onResponseHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
-import type { ApiConfig } from './config.js';
+import { SHORT_API_KEY, type ApiConfig } from './config.js';
 import type { ReplaySource } from './games/replay.js';
 import { installCaching } from './http/caching.js';
 import { ApiError, installErrorHandling, sendError, toHttpError } from './http/errors.js';
@@ -72,6 +72,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   };
   const { config } = deps;
+  // a count, never a key: key values reach no log line
+  const shortKeys = config.apiKeys.filter((k) => k.length < SHORT_API_KEY).length;
+  if (shortKeys) deps.log.warn({ shortKeys, recommendedLength: SHORT_API_KEY }, 'API_KEYS holds short keys, which are easier to guess');
 
   // typed as fastify's logger, so the instance is the plain FastifyInstance every helper takes
   const logger: FastifyBaseLogger = deps.log;

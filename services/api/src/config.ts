@@ -91,13 +91,21 @@ function listOf(v: EnvReader, name: string, valid: (item: string) => boolean, hi
   return items;
 }
 
-/** API_KEYS is read by hand: a bad key must never be echoed into an error or a log. */
+/** Shorter keys are accepted (SPEC: any key), but worth a warning at start: they are guessable. */
+export const SHORT_API_KEY = 16;
+
+/**
+ * API_KEYS is read by hand: a bad key must never be echoed into an error or a log.
+ * Any non-empty key is taken; one holding whitespace or a control character is refused,
+ * as it could never arrive in an `Authorization: Bearer <key>` header.
+ */
 function readApiKeys(v: EnvReader): string[] {
   const raw = v.optional('API_KEYS');
   if (raw === undefined) return [];
   const keys = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = keys.filter((k) => k.length < 16 || /\s/.test(k)).length;
-  if (bad) v.problem(`API_KEYS: ${bad} key(s) shorter than 16 characters or holding whitespace (values not shown)`);
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+  const bad = keys.filter((k) => /[\s\x00-\x1f\x7f]/.test(k)).length;
+  if (bad) v.problem(`API_KEYS: ${bad} key(s) holding whitespace or control characters, which cannot travel in an Authorization: Bearer header (values not shown)`);
   return keys;
 }
 

@@ -80,12 +80,19 @@ describe('api config', () => {
     expect(p.find((m) => m.startsWith('CORS_ORIGINS'))).not.toContain('https://ok.example,');
   });
 
-  it('refuses weak API keys without ever echoing them', () => {
-    const p = problems({ API_KEYS: 'short-secret,long-enough-key-123456' });
-    expect(p).toHaveLength(1);
-    expect(p[0]).toContain('API_KEYS');
-    expect(p.join()).not.toContain('short-secret');
-    expect(p.join()).not.toContain('long-enough-key-123456');
+  it('takes any non-empty API key, trimmed around commas, ignoring empty entries', () => {
+    expect(loadConfig({ API_KEYS: ' short , ,k,, long-enough-key-123456 ,' }).apiKeys).toEqual(['short', 'k', 'long-enough-key-123456']);
+    // nothing but separators: no key, so the write routes answer 401
+    expect(loadConfig({ API_KEYS: ' , ,' }).apiKeys).toEqual([]);
+  });
+
+  it('refuses a key holding whitespace or a control character, naming API_KEYS without echoing any key', () => {
+    for (const bad of ['inner space', 'tab\there', 'nul\u0000byte']) {
+      const p = problems({ API_KEYS: `${bad},other-good-key-xyz` });
+      expect(p, JSON.stringify(bad)).toHaveLength(1);
+      expect(p[0]).toMatch(/^API_KEYS: 1 key\(s\) holding whitespace/);
+      for (const fragment of ['inner', 'tab', 'nul', 'other-good-key-xyz']) expect(p.join(), fragment).not.toContain(fragment);
+    }
   });
 
   it('tells addresses and CIDRs from anything else', () => {

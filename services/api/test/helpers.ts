@@ -1,4 +1,4 @@
-import { createRegistry, easternDate, Health } from '@scores/service-kit';
+import { createRegistry, easternDate, Health, type Logger } from '@scores/service-kit';
 import { testLogger } from '@scores/testkit';
 import type { FastifyInstance } from 'fastify';
 import type { GameWithRevision } from '@scores/contracts';
@@ -99,10 +99,11 @@ export async function makeApp(
     games?: GameWithRevision[];
     /** read at start with these sequences (after `games`) */
     stream?: { seq: number; game: GameWithRevision }[];
+    log?: Logger;
   } = {},
 ): Promise<TestApp> {
   const config = opts.config ?? testConfig();
-  const log = testLogger();
+  const log = opts.log ?? testLogger();
   const registry = createRegistry();
   const now = { ms: NOW };
   const runtime = createRuntime(config, log, undefined, { today: () => easternDate(now.ms) });

@@ -1,4 +1,5 @@
 import { GraderError } from '@scores/grader';
+import { pino } from 'pino';
 import { Compile } from 'typebox/compile';
 import { afterEach, describe, expect, it } from 'vitest';
 import { League, Pick, Standing } from '../src/http/schemas.js';
@@ -51,6 +52,29 @@ describe('API keys on writes', () => {
     const res = await t.app.inject({ ...writes[0], headers: auth });
     expect(res.statusCode).toBe(401);
     expect(json<ErrorBody>(res).error.message).toContain('no API keys');
+  });
+
+  it('accepts a short key, and warns once at start without the key in any log line', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    t = await makeApp({ config: testConfig({ API_KEYS: `q7Zx, ${KEY}` }), log });
+    const short = await t.app.inject({ ...writes[0], headers: { authorization: 'Bearer q7Zx' } });
+    expect(short.statusCode).toBe(201);
+    expect((await t.app.inject({ ...writes[0], headers: { authorization: 'Bearer q7Zy' } })).statusCode).toBe(401);
+    const warnings = lines.map((l) => JSON.parse(l) as { level: number; msg: string; shortKeys?: number }).filter((l) => l.level >= 40);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ level: 40, shortKeys: 1 });
+    expect(warnings[0]?.msg).toContain('API_KEYS');
+    for (const line of lines) {
+      expect(line).not.toContain('q7Zx');
+      expect(line).not.toContain(KEY);
+    }
+  });
+
+  it('does not warn about keys of a reasonable length', async () => {
+    const lines: string[] = [];
+    t = await makeApp({ log: pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }) });
+    expect(lines).toEqual([]);
   });
 
   it('checks the key before reading the body', async () => {
