@@ -103,10 +103,11 @@ describe('pnpm start against the simulator', () => {
     const body = await waitFor(async () => {
       const res = await fetch(`${base}/api/games/${latest.gameId}`);
       if (!res.ok) return undefined;
-      const json = (await res.json()) as { game: { revision: number } };
-      return json.game.revision >= latest.revision ? json : undefined;
+      const game = (await res.json()) as { id: string; revision: number };
+      return game.revision >= latest.revision ? game : undefined;
     });
-    expect(body.game.revision).toBeGreaterThanOrEqual(latest.revision);
+    expect(body.id).toBe(latest.gameId);
+    expect(body.revision).toBeGreaterThanOrEqual(latest.revision);
     const list = (await (await fetch(`${base}/api/games`)).json()) as { games: unknown[]; meta: { lastPoll: unknown } };
     expect(list.games.length).toBeGreaterThanOrEqual(10);
     expect(list.meta.lastPoll).not.toBeNull();

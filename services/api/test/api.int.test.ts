@@ -242,7 +242,7 @@ describe('api on real NATS, Postgres and Redis', () => {
       expect([viaDb.status, viaDb.body.error.code]).toEqual([409, 'GAME_STARTED']);
       // only the stream (this replica's snapshot) knows 'pick-me' is under way
       await publishGame(ctx, game({ id: 'pick-me', kickoff: future, phase: 'in', revision: 2, homeSpread: -7 }));
-      await waitFor(async () => (await getJson<{ game: GameWithRevision }>(`${api.url}/api/games/pick-me`)).body?.game?.revision === 2);
+      await waitFor(async () => (await getJson<GameWithRevision | undefined>(`${api.url}/api/games/pick-me`)).body?.revision === 2);
       const viaStream = await getJson(`${base()}/${leagueId}/picks`, withKey({ userId: 'ann', gameId: 'pick-me', teamId: '130' }));
       expect(viaStream.status).toBe(409);
     });

@@ -1,7 +1,7 @@
 import { Compile } from 'typebox/compile';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GameWithRevision } from '@scores/contracts';
-import { GameResponse, GamesResponse } from '../src/http/schemas.js';
+import { Game, GamesResponse } from '../src/http/schemas.js';
 import { json, makeApp, NOW, type TestApp } from './helpers.js';
 import { breaker, game, poll } from './fixtures.js';
 
@@ -185,13 +185,18 @@ describe('GET /api/games/live and /api/games/:id', () => {
     }
   });
 
-  it('answers one game with meta, 404 for an unknown id and 400 for a malformed one', async () => {
+  it('answers one game as the game itself (as the lists have it), 404 for an unknown id and 400 for a malformed one', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/games/soon/' });
     expect(res.statusCode).toBe(200);
-    const body = json<{ game: GameWithRevision }>(res);
-    expect(body.game).toMatchObject({ id: 'soon', revision: 1 });
-    expect(Compile(GameResponse).Check(body)).toBe(true);
+    const body = json<GameWithRevision>(res);
+    expect(body).toMatchObject({ id: 'soon', revision: 1, home: { abbreviation: 'MICH' } });
+    expect(body).not.toHaveProperty('game');
+    expect(body).not.toHaveProperty('meta');
+    expect(Compile(Game).Check(body)).toBe(true);
+    const listed = json<GamesBody>(await t.app.inject({ method: 'GET', url: '/api/games' })).games.find((g) => g.id === 'soon');
+    expect(body).toEqual(listed);
     expect(res.headers.etag).toBeDefined();
+    expect(res.headers['cache-control']).toBe('public, max-age=60');
     expect((await t.app.inject({ method: 'GET', url: '/api/games/soon', headers: { 'if-none-match': res.headers.etag as string } })).statusCode).toBe(304);
 
     const missing = await t.app.inject({ method: 'GET', url: '/api/games/999' });

@@ -232,6 +232,11 @@ describe('status, probes and docs', () => {
       expect(doc.paths, path).toHaveProperty([path]);
     }
     expect(doc.paths['/api/games']!.get!.parameters!.map((p) => p.name).sort()).toEqual(['cursor', 'date', 'from', 'league', 'limit', 'live', 'status', 'team', 'to']);
+    // one game is the game itself, not an envelope
+    const one = (doc.paths['/api/games/{id}']!.get as unknown as { responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> })
+      .responses['200']!.content['application/json']!.schema;
+    expect(Object.keys(one.properties)).toEqual(expect.arrayContaining(['id', 'revision', 'status', 'home', 'away']));
+    expect(one.properties).not.toHaveProperty('game');
     const ui = await t.app.inject({ method: 'GET', url: '/docs' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toContain('text/html');

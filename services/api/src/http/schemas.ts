@@ -85,7 +85,8 @@ export const Meta = Type.Object({
 });
 export type MetaBody = Static<typeof Meta>;
 
-const Game = inline(GameWithRevision);
+/** A game in any response: the event's `game` plus its `revision` (SPEC). */
+export const Game = inline(GameWithRevision);
 
 export const GamesResponse = Type.Object({
   games: Type.Array(Game),
@@ -94,8 +95,6 @@ export const GamesResponse = Type.Object({
     nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as cursor for the next page; null on the last' }),
   }),
 });
-
-export const GameResponse = Type.Object({ game: Game, meta: Meta });
 
 export const gamesResponses = { 200: GamesResponse, 304: Type.Null({ description: 'Not modified (If-None-Match)' }), ...errorResponses(400, 429, 503) };
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { notModified, etagOf } from '../http/caching.js';
 import { ApiError } from '../http/errors.js';
-import { ErrorBody, GameIdParams, GameResponse, gamesResponses, GamesQuery, LiveGamesQuery, type MetaBody } from '../http/schemas.js';
+import { ErrorBody, Game, GameIdParams, gamesResponses, GamesQuery, LiveGamesQuery, type MetaBody } from '../http/schemas.js';
 import { decodeCursor, pageOf, resolveFilter, type GameFilter } from '../games/query.js';
 import type { AppContext } from '../app.js';
 
@@ -107,15 +107,17 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     {
       schema: {
         summary: 'One game',
+        description: 'The game itself, as it appears in the `games` of /api/games (the live state and breaker are on the lists and /api/status).',
         tags: ['games'],
         params: GameIdParams,
-        response: { ...gamesResponses, 200: GameResponse, 404: ErrorBody },
+        response: { ...gamesResponses, 200: Game, 404: ErrorBody },
       },
     },
     (req, reply) => {
       const entry = snapshot.get(req.params.id);
       if (!entry) throw new ApiError(404, 'GAME_NOT_FOUND', `no game ${req.params.id}`);
-      send(req, reply, `id:${req.params.id}`, () => `{"game":${entry.json},"meta":${JSON.stringify(meta.current(snapshot.liveCount))}}`);
+      // the game's own JSON, serialized once per revision: the same bytes as in the lists
+      send(req, reply, `id:${req.params.id}`, () => entry.json);
     },
   );
 };

@@ -21,7 +21,7 @@ import {
 import { matches, resolveFilter } from '../games/query.js';
 import { etagOf, ifNoneMatchHits } from '../http/caching.js';
 import { ApiError } from '../http/errors.js';
-import { errorResponses, GameResponse, League, LeagueGame as LeagueGameSchema, LeagueParams, StandingsQuery } from '../http/schemas.js';
+import { errorResponses, Game, League, LeagueGame as LeagueGameSchema, LeagueParams, StandingsQuery } from '../http/schemas.js';
 import type { AppContext } from '../app.js';
 
 /**
@@ -111,7 +111,7 @@ const easternTime = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_Yo
 
 const SlateEntrySchema = Type.Object({
   ...LeagueGameSchema.properties,
-  game: Type.Union([GameResponse.properties.game, Type.Null()], { description: 'the game as /api/games has it; null if this replica has not seen it' }),
+  game: Type.Union([Game, Type.Null()], { description: 'the game as /api/games has it; null if this replica has not seen it' }),
 });
 
 export const pageRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
