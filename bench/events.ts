@@ -131,11 +131,11 @@ export const run: Bench = async ({ quick }) => {
 
       // the grader, from an empty database
       await sql`truncate teams, games, seasons cascade`;
-      await ctx.jsm.consumers.delete(stream, consumerNames().graderGames).catch(() => false);
+      await ctx.jsm.consumers.delete(stream, consumerNames(ns).graderGames).catch(() => false);
       const stopGraderProfile = await profileSpan(`events-grader-${r}`);
       const grader: RunningService = await createGraderService(loadGrader(env)).start(ctx);
       try {
-        rates.grader.push(await drainRate(ctx.jsm, stream, consumerNames().graderGames, total));
+        rates.grader.push(await drainRate(ctx.jsm, stream, consumerNames(ns).graderGames, total));
       } finally {
         await stopGraderProfile();
         await grader.stop();
@@ -165,8 +165,8 @@ export const run: Bench = async ({ quick }) => {
   const meanBatch = await meanBatchSizes(ctx.registry);
   const rows: BenchRow[] = [];
   for (const [key, label, durable, how] of [
-    ['grader', 'grader', consumerNames().graderGames, 'one Postgres call and commit per batch'],
-    ['cache', 'cache-writer', consumerNames().cacheWriterGames, 'one Redis pipeline of compare-and-set scripts per batch'],
+    ['grader', 'grader', consumerNames(ns).graderGames, 'one Postgres call and commit per batch'],
+    ['cache', 'cache-writer', consumerNames(ns).cacheWriterGames, 'one Redis pipeline of compare-and-set scripts per batch'],
   ] as const) {
     const rate = median(rates[key]);
     const ratio = rate / bareRate;

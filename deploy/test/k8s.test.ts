@@ -42,10 +42,10 @@ type Overlay = (typeof OVERLAYS)[number];
 const SERVICES = ['scheduler', 'poller', 'grader', 'cache-writer', 'api'] as const;
 type ServiceName = (typeof SERVICES)[number];
 
-/** the durable each KEDA-scaled service consumes game.changed through */
-const SCALED_ON_LAG: Partial<Record<ServiceName, string>> = {
-  grader: consumerNames().graderGames,
-  'cache-writer': consumerNames().cacheWriterGames,
+/** the durable (of a namespace) each KEDA-scaled service consumes game.changed through */
+const SCALED_ON_LAG: Partial<Record<ServiceName, (ns: string) => string>> = {
+  grader: (ns) => consumerNames(ns).graderGames,
+  'cache-writer': (ns) => consumerNames(ns).cacheWriterGames,
 };
 
 /** ports every service needs to reach, besides DNS (NATS 4222, Postgres 5432, Redis 6379, ESPN 443) */
@@ -333,9 +333,11 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(deployment('api').spec?.replicas).toBeUndefined();
   });
 
-  it.each(Object.entries(SCALED_ON_LAG))('%s: scales with KEDA on the lag of durable %s of the games stream', (s, durable) => {
+  it.each(Object.entries(SCALED_ON_LAG))('%s: scales with KEDA on the lag of its durable of the games stream', (s, durableOf) => {
     const so = one<IScaledObject>(objects(), 'ScaledObject', s);
-    const stream = streamSpecs(config(objects()).NAMESPACE!).games.name;
+    const ns = config(objects()).NAMESPACE!;
+    const stream = streamSpecs(ns).games.name;
+    const durable = durableOf(ns);
     expect(so.spec.scaleTargetRef).toMatchObject({ name: s });
     expect(so.spec.minReplicaCount, 'never scaled to zero').toBeGreaterThanOrEqual(1);
     expect(so.spec.maxReplicaCount).toBeGreaterThanOrEqual(so.spec.minReplicaCount!);

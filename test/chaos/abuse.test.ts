@@ -197,12 +197,12 @@ describe('bad input and abuse', () => {
     const term = async (port: number, consumer: string) => metricValue(await scrape(port), 'scores_events_consumed_total', { consumer, outcome: 'term' });
     const skipped = async () => metricValue(await scrape(api.port), 'scores_api_events_skipped_total');
     const before = {
-      grader: await term(grader.port, 'grader'),
-      cwGames: await term(cacheWriter.port, 'cache-writer'),
-      cwPolls: await term(cacheWriter.port, 'cache-writer-polls'),
-      cwBreaker: await term(cacheWriter.port, 'cache-writer-polls-breaker'),
-      cwCleanup: await term(cacheWriter.port, 'cache-writer-cleanup'),
-      poller: await term(poller.port, 'poller'),
+      grader: await term(grader.port, `${ns}_grader`),
+      cwGames: await term(cacheWriter.port, `${ns}_cache-writer`),
+      cwPolls: await term(cacheWriter.port, `${ns}_cache-writer-polls`),
+      cwBreaker: await term(cacheWriter.port, `${ns}_cache-writer-polls-breaker`),
+      cwCleanup: await term(cacheWriter.port, `${ns}_cache-writer-cleanup`),
+      poller: await term(poller.port, `${ns}_poller`),
       apiSkipped: await skipped(),
     };
     const garbage = ['not json at all', '{}', '[]', 'null', JSON.stringify({ type: 'game.changed', schemaVersion: 1, revision: 'seven' })];
@@ -218,20 +218,20 @@ describe('bad input and abuse', () => {
     for (const g of garbage) await pub(subjects.tickPoll(ns), g);
     for (const g of garbage) await pub(subjects.tickCleanup(ns), g);
 
-    await waitFor(async () => (await term(grader.port, 'grader')) >= before.grader + garbage.length + 1, { timeoutMs: 30_000, message: 'grader did not terminate the garbage' });
-    await waitFor(async () => (await term(cacheWriter.port, 'cache-writer')) >= before.cwGames + garbage.length, { timeoutMs: 30_000, message: 'cache-writer (games)' });
-    await waitFor(async () => (await term(cacheWriter.port, 'cache-writer-polls')) >= before.cwPolls + garbage.length, { timeoutMs: 30_000, message: 'cache-writer (polls)' });
-    await waitFor(async () => (await term(cacheWriter.port, 'cache-writer-polls-breaker')) >= before.cwBreaker + garbage.length, { timeoutMs: 30_000, message: 'cache-writer (breaker)' });
-    await waitFor(async () => (await term(cacheWriter.port, 'cache-writer-cleanup')) >= before.cwCleanup + garbage.length, { timeoutMs: 30_000, message: 'cache-writer (cleanup)' });
-    await waitFor(async () => (await term(poller.port, 'poller')) >= before.poller + garbage.length, { timeoutMs: 30_000, message: 'poller (ticks)' });
+    await waitFor(async () => (await term(grader.port, `${ns}_grader`)) >= before.grader + garbage.length + 1, { timeoutMs: 30_000, message: 'grader did not terminate the garbage' });
+    await waitFor(async () => (await term(cacheWriter.port, `${ns}_cache-writer`)) >= before.cwGames + garbage.length, { timeoutMs: 30_000, message: 'cache-writer (games)' });
+    await waitFor(async () => (await term(cacheWriter.port, `${ns}_cache-writer-polls`)) >= before.cwPolls + garbage.length, { timeoutMs: 30_000, message: 'cache-writer (polls)' });
+    await waitFor(async () => (await term(cacheWriter.port, `${ns}_cache-writer-polls-breaker`)) >= before.cwBreaker + garbage.length, { timeoutMs: 30_000, message: 'cache-writer (breaker)' });
+    await waitFor(async () => (await term(cacheWriter.port, `${ns}_cache-writer-cleanup`)) >= before.cwCleanup + garbage.length, { timeoutMs: 30_000, message: 'cache-writer (cleanup)' });
+    await waitFor(async () => (await term(poller.port, `${ns}_poller`)) >= before.poller + garbage.length, { timeoutMs: 30_000, message: 'poller (ticks)' });
     await waitFor(async () => (await skipped()) > before.apiSkipped, { timeoutMs: 30_000, message: 'api did not skip the garbage' });
     figures.terminated = {
-      grader: (await term(grader.port, 'grader')) - before.grader,
-      'cache-writer': (await term(cacheWriter.port, 'cache-writer')) - before.cwGames,
-      'cache-writer-polls': (await term(cacheWriter.port, 'cache-writer-polls')) - before.cwPolls,
-      'cache-writer-polls-breaker': (await term(cacheWriter.port, 'cache-writer-polls-breaker')) - before.cwBreaker,
-      'cache-writer-cleanup': (await term(cacheWriter.port, 'cache-writer-cleanup')) - before.cwCleanup,
-      poller: (await term(poller.port, 'poller')) - before.poller,
+      grader: (await term(grader.port, `${ns}_grader`)) - before.grader,
+      'cache-writer': (await term(cacheWriter.port, `${ns}_cache-writer`)) - before.cwGames,
+      'cache-writer-polls': (await term(cacheWriter.port, `${ns}_cache-writer-polls`)) - before.cwPolls,
+      'cache-writer-polls-breaker': (await term(cacheWriter.port, `${ns}_cache-writer-polls-breaker`)) - before.cwBreaker,
+      'cache-writer-cleanup': (await term(cacheWriter.port, `${ns}_cache-writer-cleanup`)) - before.cwCleanup,
+      poller: (await term(poller.port, `${ns}_poller`)) - before.poller,
       apiSkipped: (await skipped()) - before.apiSkipped,
     };
     // nothing of the garbage was written

@@ -55,14 +55,17 @@ export function streamSpecs(ns: string) {
   } satisfies Record<string, StreamSpec>;
 }
 
-/** Durable consumer names; each is shared by all replicas of its service. */
-export function consumerNames() {
+/**
+ * Durable consumer names, prefixed with the namespace like every stream, subject and
+ * bucket (SPEC: NAMESPACE); each is shared by all replicas of its service.
+ */
+export function consumerNames(ns: string) {
   return {
-    pollerTicks: 'poller',
-    graderGames: 'grader',
-    cacheWriterGames: 'cache-writer',
-    cacheWriterPolls: 'cache-writer-polls',
-    cacheWriterCleanup: 'cache-writer-cleanup',
+    pollerTicks: `${ns}_poller`,
+    graderGames: `${ns}_grader`,
+    cacheWriterGames: `${ns}_cache-writer`,
+    cacheWriterPolls: `${ns}_cache-writer-polls`,
+    cacheWriterCleanup: `${ns}_cache-writer-cleanup`,
   } as const;
 }
 

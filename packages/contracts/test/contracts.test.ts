@@ -9,11 +9,14 @@ import {
   PicksGraded,
   PollCompleted,
   PollTick,
+  bucketNames,
+  consumerNames,
   decode,
   encode,
   gameIdOfSubject,
   isFinal,
   renderPublishedFiles,
+  streamSpecs,
   subjects,
 } from '../src/index.js';
 
@@ -88,6 +91,21 @@ describe('subjects', () => {
   it('refuses tokens that would break a subject', () => {
     expect(() => subjects.gameChanged('t1', { sport: 'foot.ball', league: 'nfl', id: '1' })).toThrowError(/sport/);
     expect(() => subjects.picksGraded('t1', '>')).toThrowError(/game id/);
+  });
+});
+
+describe('names under NAMESPACE', () => {
+  it('prefixes every stream, durable consumer and KV bucket with the namespace', () => {
+    const names = [
+      ...Object.values(streamSpecs('t1')).map((s) => s.name),
+      ...Object.values(consumerNames('t1')),
+      ...Object.values(bucketNames('t1')),
+    ];
+    expect(names.length).toBeGreaterThan(8);
+    for (const name of names) expect(name).toMatch(/^t1_[a-z-]+$/);
+    // two deployments on the same servers share no name
+    const other = [...Object.values(consumerNames('t2')), ...Object.values(bucketNames('t2'))];
+    expect(other.filter((n) => names.includes(n))).toEqual([]);
   });
 });
 

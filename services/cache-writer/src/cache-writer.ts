@@ -53,7 +53,7 @@ export interface CacheWriterDeps {
 /** The durables, shared by every replica; nats-server 2.9 needs one per filter. */
 export function cacheWriterDurables(ns: string) {
   const streams = streamSpecs(ns);
-  const names = consumerNames();
+  const names = consumerNames(ns);
   return {
     games: { stream: streams.games.name, durable: names.cacheWriterGames, filterSubject: subjects.gameChangedFilter(ns) },
     polls: { stream: streams.polls.name, durable: names.cacheWriterPolls, filterSubject: subjects.pollCompleted(ns) },

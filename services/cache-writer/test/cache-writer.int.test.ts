@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropRedisNamespace, freshNamespace, testContext, testRedis, waitFor } from '@scores/testkit';
-import { redisKeys } from '../src/index.js';
+import { cacheWriterDurables, redisKeys } from '../src/index.js';
 import { breakerEvent, gameEvent, pollEvent } from './fixtures.js';
 import { counter, durableDrained, publishBreaker, publishCleanup, publishGame, publishPoll, startWriter } from './helpers.js';
 
@@ -178,10 +178,10 @@ describe('cache-writer: a backlog of game.changed', () => {
       expect(JSON.parse((await redis.get(keys.game('bat-a')))!)).toMatchObject({ revision: 3 });
       expect(JSON.parse((await redis.get(keys.game('bat-b')))!)).toMatchObject({ revision: 2 });
       const { values } = await ctx.registry.getSingleMetric('scores_event_batch_size')!.get();
-      const batches = values.find((v) => 'metricName' in v && v.metricName === 'scores_event_batch_size_count' && v.labels.consumer === 'cache-writer')?.value;
+      const batches = values.find((v) => 'metricName' in v && v.metricName === 'scores_event_batch_size_count' && v.labels.consumer === cacheWriterDurables(ctx.ns).games.durable)?.value;
       expect(batches).toBeGreaterThanOrEqual(1);
       expect(batches).toBeLessThan(6); // not one by one
-      expect(await counter(ctx, 'scores_events_consumed_total', { consumer: 'cache-writer', outcome: 'ack' })).toBe(6);
+      expect(await counter(ctx, 'scores_events_consumed_total', { consumer: cacheWriterDurables(ctx.ns).games.durable, outcome: 'ack' })).toBe(6);
     } finally {
       await writer.shutdown();
     }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropRedisNamespace, freshNamespace, testContext, testRedis, waitFor } from '@scores/testkit';
-import { redisKeys } from '../src/index.js';
+import { cacheWriterDurables, redisKeys } from '../src/index.js';
 import { breakerEvent, gameEvent, pollEvent } from './fixtures.js';
 import {
   counter,
@@ -48,8 +48,9 @@ describe('cache-writer when Redis is away', () => {
     await publishPoll(ctxDown, pollEvent(at, 2));
     await publishBreaker(ctxDown, breakerEvent('open', at, 5));
 
-    const naks = (consumer: string) => counter(ctxDown, 'scores_events_consumed_total', { consumer, outcome: 'nak' });
-    await waitFor(async () => (await naks('cache-writer')) >= 3 && (await naks('cache-writer-polls')) >= 1 && (await naks('cache-writer-polls-breaker')) >= 1, {
+    const naks = (which: keyof ReturnType<typeof cacheWriterDurables>) =>
+      counter(ctxDown, 'scores_events_consumed_total', { consumer: cacheWriterDurables(ctxDown.ns)[which].durable, outcome: 'nak' });
+    await waitFor(async () => (await naks('games')) >= 3 && (await naks('polls')) >= 1 && (await naks('breaker')) >= 1, {
       message: 'every event nak-ed',
     });
     expect(await counter(ctxDown, 'scores_events_consumed_total', { outcome: 'ack' })).toBe(0);
@@ -62,7 +63,7 @@ describe('cache-writer when Redis is away', () => {
       for (const which of ['games', 'polls', 'breaker'] as const) {
         await waitFor(() => durableDrained(ctxUp, which), { timeoutMs: 40_000, message: `${which} durable drained` });
       }
-      expect(await counter(ctxUp, 'scores_events_consumed_total', { consumer: 'cache-writer', outcome: 'ack' })).toBe(3);
+      expect(await counter(ctxUp, 'scores_events_consumed_total', { consumer: cacheWriterDurables(ctxUp.ns).games.durable, outcome: 'ack' })).toBe(3);
       for (const ev of games) expect(JSON.parse((await redis.get(keys.game(ev.gameId)))!)).toEqual({ ...ev.game, revision: ev.revision });
       expect(await redis.get(keys.lastPoll)).toBe(String(at));
       expect(JSON.parse((await redis.get(keys.circuitBreaker))!)).toMatchObject({ state: 'open', failures: 5 });

@@ -39,7 +39,7 @@ export function createGraderService(cfg: GraderConfig, deps: GraderDeps = {}): S
       ctx.health.add('postgres', () => sql`select 1`);
 
       const stream = streamSpecs(ctx.ns).games.name;
-      const durable = consumerNames().graderGames;
+      const durable = consumerNames(ctx.ns).graderGames;
       // the whole games stream: no filter, which nats-server 2.9 would rescan the stream for
       await ensureStreamDurable(ctx.jsm, {
         stream,

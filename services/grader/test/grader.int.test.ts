@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import { decode, GameChanged, subjects } from '@scores/contracts';
+import { consumerNames, decode, GameChanged, subjects } from '@scores/contracts';
 import { waitFor } from '@scores/testkit';
 import { getGame } from '../src/db/games.js';
 import { createLeague, putLeagueGame } from '../src/db/leagues.js';
@@ -75,7 +75,7 @@ describe('consuming game.changed', () => {
   });
 
   it('terminates a message that can never apply, counts it, and keeps going', async () => {
-    const termBefore = await h.counter('scores_events_consumed_total', { consumer: 'grader', outcome: 'term' });
+    const termBefore = await h.counter('scores_events_consumed_total', { consumer: consumerNames(h.ns).graderGames, outcome: 'term' });
     const good = gameEvent({ id: 'g-after-poison', revision: 1 });
     const liar = gameEvent({ id: 'g-liar', revision: 1 });
     const enc = new TextEncoder();
@@ -87,7 +87,7 @@ describe('consuming game.changed', () => {
     await h.publish(gameEvent({ id: 'g-huge', revision: 1, week: 3_000_000_000 }));
     await apply(good);
     await h.drained();
-    expect(await h.counter('scores_events_consumed_total', { consumer: 'grader', outcome: 'term' })).toBe(termBefore + 3);
+    expect(await h.counter('scores_events_consumed_total', { consumer: consumerNames(h.ns).graderGames, outcome: 'term' })).toBe(termBefore + 3);
     expect(await getGame(h.sql, 'g-liar')).toBeNull();
   });
 });

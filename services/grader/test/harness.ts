@@ -1,5 +1,5 @@
 /** A grader on real NATS and Postgres, in a namespace and database of its own. */
-import { decode, PicksGraded, streamSpecs, type GameChanged } from '@scores/contracts';
+import { consumerNames, decode, PicksGraded, streamSpecs, type GameChanged } from '@scores/contracts';
 import type { RunningService } from '@scores/service-kit';
 import { freshDatabase, freshNamespace, testContext, waitFor } from '@scores/testkit';
 import type postgres from 'postgres';
@@ -67,7 +67,7 @@ export async function startHarness(label: string, env: Record<string, string> = 
     async drained() {
       await waitFor(
         async () => {
-          const info = await ctx.jsm.consumers.info(streamSpecs(ns).games.name, 'grader');
+          const info = await ctx.jsm.consumers.info(streamSpecs(ns).games.name, consumerNames(ns).graderGames);
           return info.num_pending === 0 && info.num_ack_pending === 0;
         },
         { timeoutMs: 20_000, message: 'grader durable drained' },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { msgIds, PicksGraded, subjects } from '@scores/contracts';
+import { consumerNames, msgIds, PicksGraded, subjects } from '@scores/contracts';
 import { freshDatabase, quietPeriod, testContext, waitFor } from '@scores/testkit';
 import { loadConfig } from '../src/config.js';
 import { createSql } from '../src/db/connect.js';
@@ -43,7 +43,7 @@ describe('when Postgres fails', () => {
     const kill = () => h.sql`
       select pg_terminate_backend(pid) from pg_stat_activity
       where datname = ${h.db.name} and application_name = 'scores-grader' and pid <> pg_backend_pid()`;
-    const nakBefore = await h.counter('scores_events_consumed_total', { consumer: 'grader', outcome: 'nak' });
+    const nakBefore = await h.counter('scores_events_consumed_total', { consumer: consumerNames(h.ns).graderGames, outcome: 'nak' });
     let killing = true;
     const killer = (async () => {
       while (killing) {
@@ -56,7 +56,7 @@ describe('when Postgres fails', () => {
         await h.publish(gameEvent({ id, revision: rev, week: 3, phase: rev === 4 ? 'final' : 'in', home: 7 * rev + i, away: 10 }));
       }
     }
-    await waitFor(async () => (await h.counter('scores_events_consumed_total', { consumer: 'grader', outcome: 'nak' })) > nakBefore, {
+    await waitFor(async () => (await h.counter('scores_events_consumed_total', { consumer: consumerNames(h.ns).graderGames, outcome: 'nak' })) > nakBefore, {
       message: 'a nak while connections are killed',
     });
     killing = false;
@@ -82,7 +82,7 @@ describe('when Postgres fails', () => {
       expect((await ctx.health.run(['postgres'])).ready).toBe(false);
       const ids = ['g-down-1', 'g-down-2', 'g-down-3'];
       for (const id of ids) await h.publish(gameEvent({ id, revision: 1, phase: 'in', home: 3, away: 0 }));
-      const naks = () => h.counter('scores_events_consumed_total', { consumer: 'grader', outcome: 'nak' }, ctx);
+      const naks = () => h.counter('scores_events_consumed_total', { consumer: consumerNames(h.ns).graderGames, outcome: 'nak' }, ctx);
       await waitFor(async () => (await naks()) >= ids.length, { timeoutMs: 20_000, message: 'naks while down' });
       expect(await sql`select id from games`).toEqual([]);
       await proxy.up();

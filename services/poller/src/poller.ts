@@ -337,7 +337,7 @@ export async function startPoller(
   // The tick a poller holds blocks every other tick, so a poller that dies inside a poll
   // must lose it quickly: a short ack wait, renewed while the poll runs.
   const stream = streamSpecs(ns).ticks.name;
-  const durable = consumerNames().pollerTicks;
+  const durable = consumerNames(ns).pollerTicks;
   await ensureDurable(ctx.jsm, {
     stream,
     durable,

@@ -37,7 +37,7 @@ export async function status(argv: string[]): Promise<void> {
   try {
     const jsm = await jetstreamManager(nc);
     const streams = streamSpecs(ns);
-    const names = consumerNames();
+    const names = consumerNames(ns);
     const [poll, breaker] = await Promise.all([
       lastOf(jsm, streams.polls.name, subjects.pollCompleted(ns), (d) => decode(PollCompleted, d)),
       lastOf(jsm, streams.polls.name, subjects.breakerChanged(ns), (d) => decode(BreakerChanged, d)),
