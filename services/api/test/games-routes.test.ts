@@ -88,7 +88,7 @@ describe('GET /api/games', () => {
     ['league=football/nfl/extra', 'league'],
     ['status=live', 'status'],
     ['limit=0', 'limit'],
-    ['limit=501', 'limit'],
+    ['limit=1001', 'limit'],
     ['limit=ten', 'limit'],
     ['limit=1.5', 'limit'],
     ['cursor=%21%21', 'cursor'],
@@ -152,6 +152,58 @@ describe('GET /api/games', () => {
     expect(body.meta.breaker.state).toBe('open');
     expect(body.meta.lastSuccessAt).toBe(new Date(NOW - 10 * 60_000).toISOString());
     expect(body.meta.lastPoll).toBe(new Date(NOW - 5 * 60_000).toISOString());
+  });
+});
+
+describe('a busy Saturday: 300 games, 150 of them live', () => {
+  let t: TestApp;
+  const get = async (url: string) => json<GamesBody>(await t.app.inject({ method: 'GET', url }));
+  const day = new Date(NOW).toLocaleDateString('en-CA', { timeZone: 'America/New_York' });
+
+  beforeEach(async () => {
+    t = await makeApp({
+      games: Array.from({ length: 300 }, (_, i) =>
+        game({ id: `g${String(i).padStart(3, '0')}`, kickoff: NOW - 2 * H + i * 60_000, phase: i % 2 === 0 ? 'in' : 'pre' }),
+      ),
+    });
+  });
+  afterEach(async () => t.app.close());
+
+  it('answers every matching game when no limit is given, with no next cursor', async () => {
+    const live = await get('/api/games/live');
+    expect(live.games).toHaveLength(150);
+    expect(live.games.every((g) => g.status.state === 'in')).toBe(true);
+    expect(live.meta.nextCursor).toBeNull();
+    const all = await get(`/api/games?date=${day}`);
+    expect(all.games).toHaveLength(300);
+    expect(all.meta.nextCursor).toBeNull();
+    expect((await get('/api/games')).games).toHaveLength(300);
+  });
+
+  it('pages with the cursor when a limit is given, up to 1000 a page', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: GamesBody = await get(`/api/games?date=${day}&limit=120${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.games.length).toBeLessThanOrEqual(120);
+      seen.push(...ids(page));
+      cursor = page.meta.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids(await get(`/api/games?date=${day}`)));
+    const live = await get('/api/games/live?limit=100');
+    expect([live.games.length, live.meta.nextCursor === null]).toEqual([100, false]);
+    expect(ids(await get(`/api/games/live?limit=100&cursor=${live.meta.nextCursor}`))).toHaveLength(50);
+    expect((await get('/api/games?limit=1000')).games).toHaveLength(300);
+  });
+
+  it('serves a repeated request from the cached bytes', async () => {
+    const first = await t.app.inject({ method: 'GET', url: '/api/games/live' });
+    const second = await t.app.inject({ method: 'GET', url: '/api/games/live' });
+    expect(second.rawPayload.equals(first.rawPayload)).toBe(true);
+    expect(second.headers.etag).toBe(first.headers.etag);
   });
 });
 

@@ -60,6 +60,13 @@ describe('game filters', () => {
     expect(ids(pageOf(s.entries(), resolveFilter({ ...all, league: 'basketball/nfl' }), TODAY, 100))).toEqual([]);
   });
 
+  it('without a limit, answers every matching game and no cursor', () => {
+    const many = snapshotOf(...Array.from({ length: 1500 }, (_, i) => game({ id: `g${i}`, kickoff: Date.parse('2026-11-28T17:00:00Z') + i * 1000 })));
+    const page = pageOf(many.entries(), resolveFilter({ date: '2026-11-28' }), TODAY);
+    expect(page.entries).toHaveLength(1500);
+    expect(page.nextCursor).toBeNull();
+  });
+
   it('pages with a cursor that stays valid when games are added before it', () => {
     const all = resolveFilter({ from: '2026-01-01' });
     const first = pageOf(s.entries(), all, TODAY, 2);

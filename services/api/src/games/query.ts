@@ -139,8 +139,9 @@ export interface Page {
 /**
  * One page of the games matching a filter, from a list sorted by kickoff then id. The
  * day range narrows the scan by binary search: the hot path touches only its days.
+ * Without a limit, every matching game (after the cursor, if any) and no next cursor.
  */
-export function pageOf(sorted: readonly SnapshotEntry[], filter: GameFilter, today: string, limit: number, cursor?: Cursor): Page {
+export function pageOf(sorted: readonly SnapshotEntry[], filter: GameFilter, today: string, limit = Infinity, cursor?: Cursor): Page {
   const range = dayRange(filter, today);
   let start = range.from === undefined ? 0 : lowerBound(sorted, { kickoffMs: easternDayBounds(range.from).start.getTime(), id: '' }, false);
   if (cursor) start = Math.max(start, lowerBound(sorted, cursor, true));

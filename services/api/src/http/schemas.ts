@@ -38,8 +38,13 @@ const GameFilters = {
   status: Type.Optional(Type.Union([Type.Literal('pre'), Type.Literal('in'), Type.Literal('post')], { description: "ESPN's state" })),
 };
 
+/** The largest page a client may ask for; without `limit` a list has no page size at all. */
+export const MAX_LIMIT = 1000;
+
 const Paging = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'games per page' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_LIMIT, description: 'games per page; without it, every matching game in one answer (meta.nextCursor null)' }),
+  ),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: "meta.nextCursor of the previous page" })),
 };
 

@@ -4,44 +4,8 @@ import { notModified, etagOf } from '../http/caching.js';
 import { ApiError } from '../http/errors.js';
 import { ErrorBody, Game, GameIdParams, gamesResponses, GamesQuery, LiveGamesQuery, type MetaBody } from '../http/schemas.js';
 import { decodeCursor, pageOf, resolveFilter, type GameFilter } from '../games/query.js';
+import { ResponseCache, type Cached } from '../http/response-cache.js';
 import type { AppContext } from '../app.js';
-
-const DEFAULT_LIMIT = 100;
-const MAX_CACHED = 500;
-
-interface Cached {
-  /** encoded once: a hit writes these bytes, it does not encode ~70 KB of UTF-8 again */
-  body: Buffer;
-  etag: string;
-  cacheControl: string;
-}
-
-/**
- * Serialized answers of the current snapshot and meta: a repeated request costs a map
- * lookup. The whole cache goes when the snapshot, the meta or the day changes.
- */
-class ResponseCache {
-  private snapshotVersion = -1;
-  private metaVersion = -1;
-  private day = '';
-  private readonly entries = new Map<string, Cached>();
-
-  get(snapshotVersion: number, metaVersion: number, day: string, key: string): Cached | undefined {
-    if (snapshotVersion !== this.snapshotVersion || metaVersion !== this.metaVersion || day !== this.day) {
-      this.entries.clear();
-      this.snapshotVersion = snapshotVersion;
-      this.metaVersion = metaVersion;
-      this.day = day;
-    }
-    return this.entries.get(key);
-  }
-
-  set(key: string, value: Cached): Cached {
-    if (this.entries.size >= MAX_CACHED) this.entries.clear();
-    this.entries.set(key, value);
-    return value;
-  }
-}
 
 export const gamesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { snapshot, meta } = ctx;
@@ -70,8 +34,8 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   const list = (req: FastifyRequest, reply: FastifyReply, route: string, q: GamesQuery, filter: () => GameFilter) => {
     const at = req.url.indexOf('?');
     return send(req, reply, at < 0 ? route : route + req.url.slice(at), () => {
-      const limit = q.limit ?? DEFAULT_LIMIT;
-      const page = pageOf(snapshot.entries(), filter(), ctx.today(), limit, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
+      // no limit: every matching game (a front-end asking for a busy Saturday gets all of it)
+      const page = pageOf(snapshot.entries(), filter(), ctx.today(), q.limit, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
       const m = { ...meta.current(snapshot.liveCount), nextCursor: page.nextCursor };
       return `{"games":[${page.entries.map((e) => e.json).join(',')}],"meta":${JSON.stringify(m)}}`;
     });
