@@ -518,6 +518,138 @@ describe('parseScoreboard on synthetic variants', () => {
   });
 });
 
+/** Sets (or, for `undefined`, removes) the score of both competitors of one event. */
+function setScores(body: Json, id: string, score: unknown): void {
+  const event = eventsOf(body).find((e) => e.id === id) ?? fail(`no event ${id}`);
+  for (const c of event.competitions[0]!.competitors as Json[]) {
+    if (score === undefined) delete c.score;
+    else c.score = structuredClone(score);
+  }
+}
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+// Whatever ESPN puts in the score of a game that has not been played, seen or imaginable.
+const JUNK_SCORES: [string, unknown][] = [
+  ['"0"', '0'],
+  ['""', ''],
+  ['" "', ' '],
+  ['"-"', '-'],
+  ['"TBD"', 'TBD'],
+  ['"N/A"', 'N/A'],
+  ['"-3"', '-3'],
+  ['null', null],
+  ['no score key', undefined],
+  ['the number 0', 0],
+  ['the number 7', 7],
+  ['a negative number', -3],
+  ['a fraction', 2.5],
+  ['true', true],
+  ['an array', []],
+  ['an empty object', {}],
+  ['{ value: "-" }', { value: '-', displayValue: '-' }],
+];
+
+// One game of each unplayed kind, from the recordings (synthetic ones where none is recorded).
+const UNPLAYED: { what: string; body: () => Json; league: LeagueRef; id: string; name: string }[] = [
+  { what: 'scheduled', body: () => real('nfl-scoreboard-2025-wk12-scheduled.json'), league: NFL, id: '401772946', name: 'STATUS_SCHEDULED' },
+  { what: 'scheduled (college)', body: () => real('cfb-scoreboard-2022-wk3-live-halftime.json'), league: CFB, id: pickPre(), name: 'STATUS_SCHEDULED' },
+  { what: 'delayed start', body: () => synthetic('synthetic-nfl-delayed-start.json'), league: NFL, id: '401772946', name: 'STATUS_DELAYED' },
+  { what: 'postponed', body: () => real('mlb-scoreboard-2025-06-04-live-final-postponed.json'), league: MLB, id: '401695827', name: 'STATUS_POSTPONED' },
+  { what: 'canceled', body: () => synthetic('synthetic-nfl-canceled.json'), league: NFL, id: '401772714', name: 'STATUS_CANCELED' },
+  { what: 'cancelled', body: () => synthetic('synthetic-nfl-canceled.json'), league: NFL, id: '401772830', name: 'STATUS_CANCELLED' },
+];
+function pickPre(): string {
+  const e = eventsOf(real('cfb-scoreboard-2022-wk3-live-halftime.json')).find(
+    (x) => ((x.competitions[0]!.status as Json).type as Json).state === 'pre',
+  );
+  return e?.id ?? fail('no pre game in the college recording');
+}
+
+describe('scores of games not played', () => {
+  const cases = UNPLAYED.flatMap((g) => JUNK_SCORES.map(([label, score]) => ({ ...g, label, score })));
+
+  it.each(cases)('publishes the $what game with null scores when ESPN sends $label', ({ body: make, league, id, name, score }) => {
+    const body = make();
+    setScores(body, id, score);
+    const parsed = parseScoreboard(body, league);
+    expect(parsed.malformed).toEqual([]);
+    expect(parsed.suspicious).toEqual([]);
+    const g = game(parsed, id);
+    expect(g.status.name).toBe(name);
+    expect(g.status.completed).toBe(false);
+    expect([g.home.score, g.away.score, g.home.winner, g.away.winner]).toEqual([null, null, null, null]);
+    expectInvariants(g);
+  });
+
+  it.each(JUNK_SCORES)('reads a pre-game summary whose scores are %s', (_label, score) => {
+    const body = real('nfl-summary-401772842-scheduled.json');
+    for (const c of ((body.header as Json).competitions as Json[])[0]!.competitors as Json[]) {
+      if (score === undefined) delete c.score;
+      else c.score = structuredClone(score);
+    }
+    const g = parseSummary(body, NFL);
+    expect([g.status.state, g.home.score, g.away.score]).toEqual(['pre', null, null]);
+  });
+});
+
+describe('scores of games being or already played stay strict', () => {
+  const LIVE = { file: 'nfl-scoreboard-2022-wk1-sunday-live.json', id: '401437650' }; // ATL 26, NO 24, live
+  const FINAL = { file: 'nfl-scoreboard-2024-12-15-final.json', id: '401671854' }; // CLE 7, KC 21, final
+
+  it.each([
+    ['live', LIVE, 26, [26, 24]],
+    ['live', LIVE, 0, [0, 24]],
+    ['final', FINAL, 7, [7, 21]],
+    ['final', FINAL, 0, [0, 21]],
+  ] as const)('reads a %s home score sent as the number %d', (_what, { file, id }, value, scores) => {
+    const body = real(file);
+    const home = (eventsOf(body).find((e) => e.id === id)!.competitions[0]!.competitors as Json[]).find((c) => c.homeAway === 'home')!;
+    home.score = value;
+    const g = game(parseScoreboard(body, NFL), id);
+    expect([g.home.score, g.away.score]).toEqual(scores);
+  });
+
+  it.each([
+    ['live', LIVE],
+    ['final', FINAL],
+  ] as const)('reads every %s score sent as numbers, the same as strings', (_what, { file, id }) => {
+    const body = real(file);
+    for (const c of eventsOf(body).find((e) => e.id === id)!.competitions[0]!.competitors as Json[]) c.score = Number(c.score);
+    expect(game(parseScoreboard(body, NFL), id)).toEqual(game(parseScoreboard(real(file), NFL), id));
+  });
+
+  // Not refused: no score yet ("", null, missing, {}) and numbers (a fraction is a number too).
+  const junk = JUNK_SCORES.filter(([label]) => !['"0"', '""', 'null', 'no score key', 'the number 0', 'the number 7', 'a fraction', 'an empty object'].includes(label));
+  it.each(junk.flatMap(([label, score]) => [LIVE, FINAL].map((g) => ({ ...g, label, score }))))(
+    'skips $id (in $file) as malformed when a score is $label',
+    ({ file, id, score }) => {
+      const body = real(file);
+      const home = (eventsOf(body).find((e) => e.id === id)!.competitions[0]!.competitors as Json[]).find((c) => c.homeAway === 'home')!;
+      home.score = structuredClone(score);
+      const parsed = parseScoreboard(body, NFL);
+      expect(parsed.games.map((g) => g.id)).not.toContain(id);
+      expect(parsed.malformed.map((m) => m.eventId)).toEqual([id]);
+      expect(parsed.malformed[0]!.reason).toMatch(/score is not a number/);
+    },
+  );
+
+  it.each([
+    ['""', ''],
+    ['null', null],
+    ['no score key', undefined],
+    ['an empty object', {}],
+  ])('holds back a final whose score is %s as not final (suspicious), never malformed', (_label, score) => {
+    const body = real(FINAL.file);
+    setScores(body, FINAL.id, score);
+    const parsed = parseScoreboard(body, NFL);
+    expect(parsed.malformed).toEqual([]);
+    expect(parsed.suspicious).toEqual([{ eventId: FINAL.id, reason: 'final without both scores' }]);
+    expect(parsed.games.map((g) => g.id)).not.toContain(FINAL.id);
+  });
+});
+
 describe('parseScoreboard refusals', () => {
   it.each([
     ['null', null],

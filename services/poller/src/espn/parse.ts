@@ -2,7 +2,7 @@ import { check, Game, type TeamLine } from '@scores/contracts';
 import { EspnEventError, EspnShapeError } from './errors.js';
 import { parseOdds } from './odds.js';
 import { arr, fail, idOf, int, isRecord, num, rec, str, type Rec } from './read.js';
-import { normaliseStatus, type StatusKind } from './status.js';
+import { readStatus, scoresVoid, settleStatus, type StatusKind } from './status.js';
 
 export { EspnEventError, EspnShapeError } from './errors.js';
 
@@ -208,14 +208,15 @@ function buildGame(src: Source, league: LeagueRef): { game: Game; kind: StatusKi
   const competitors = arr(src.competition.competitors) ?? fail('competition has no competitors array');
   const home = sideOf(competitors, 'home');
   const away = sideOf(competitors, 'away');
-  const homeRaw = scoreOf(home.score, 'home');
-  const awayRaw = scoreOf(away.score, 'away');
 
-  const { status, kind } = normaliseStatus(withPeriod(src.status, home, away), { home: homeRaw, away: awayRaw });
-  // ESPN puts "0" or "" in games that have not been played; those are not scores.
-  const scoresVoid = status.state === 'pre' || kind === 'postponed' || kind === 'canceled';
-  const homeScore = scoresVoid ? null : homeRaw;
-  const awayScore = scoresVoid ? null : awayRaw;
+  // The status first: in a game not played (pre, postponed, canceled) the scores are null
+  // whatever ESPN sent ("0", "", "-", "TBD"...), so they are not even read there, and what
+  // ESPN puts in them can never cost the game. Elsewhere they are read strictly.
+  const read = readStatus(withPeriod(src.status, home, away));
+  const noScores = scoresVoid(read);
+  const homeScore = noScores ? null : scoreOf(home.score, 'home');
+  const awayScore = noScores ? null : scoreOf(away.score, 'away');
+  const { status, kind } = noScores ? read : settleStatus(read, { home: homeScore, away: awayScore });
   const [homeWins, awayWins] = status.completed ? winners(home, away, homeScore!, awayScore!) : [null, null];
 
   const homeLine = teamLineOf(home, homeScore, homeWins);
@@ -294,8 +295,10 @@ function sideOf(competitors: unknown[], homeAway: 'home' | 'away'): Rec {
 }
 
 /**
- * ESPN sends scores as strings; numbers and `{ value, displayValue }` objects are accepted too.
- * Missing or empty is null (no score yet); anything else non-numeric refuses the event.
+ * A score of a game that is being or has been played (never called for pre, postponed or
+ * canceled games). ESPN sends strings; numbers and `{ value, displayValue }` objects are
+ * accepted too. Missing or empty is null (no score yet: a final without it is not completed);
+ * anything else non-numeric, or negative, refuses the event.
  */
 function scoreOf(v: unknown, side: string): number | null {
   const raw = isRecord(v) ? (v.value ?? v.displayValue) : v;

@@ -68,6 +68,31 @@ export function normaliseStatus(
   espn: unknown,
   scores: { home: number | null; away: number | null },
 ): NormalisedStatus {
+  return settleStatus(readStatus(espn), scores);
+}
+
+/**
+ * The scores do not mean anything in these games, whatever ESPN puts there (it sends "0", ""
+ * and worse in games that have not been played): they are published as null, never read.
+ */
+export function scoresVoid({ status, kind }: NormalisedStatus): boolean {
+  return status.state === 'pre' || kind === 'postponed' || kind === 'canceled';
+}
+
+/**
+ * `completed` from the scores: ESPN's final is only completed with both scores known. A
+ * status from readStatus is not settled yet (completed is false until this runs).
+ */
+export function settleStatus(read: NormalisedStatus, scores: { home: number | null; away: number | null }): NormalisedStatus {
+  const completed = read.kind === 'final' && scores.home !== null && scores.away !== null;
+  return { kind: read.kind, status: { ...read.status, completed } };
+}
+
+/**
+ * normaliseStatus without the scores, so that the caller can tell from the status whether the
+ * scores are to be read at all (scoresVoid) before reading them. `completed` is false here.
+ */
+export function readStatus(espn: unknown): NormalisedStatus {
   const s = rec(espn) ?? fail('status is not an object');
   const type = rec(s.type) ?? fail('status.type is not an object');
   const name = str(type.name);
@@ -106,11 +131,9 @@ export function normaliseStatus(
   const shortDetail = str(type.shortDetail) ?? detail;
   const clockRuns = state === 'in' && kind !== 'halftime';
   const clock = clockRuns ? (str(s.displayClock) ?? null) : null;
-  const completed = kind === 'final' && scores.home !== null && scores.away !== null;
-
   return {
     kind,
-    status: { state, name: name ?? '', detail, shortDetail, period, clock, completed },
+    status: { state, name: name ?? '', detail, shortDetail, period, clock, completed: false },
   };
 }
 
