@@ -2,7 +2,7 @@ import { Compile } from 'typebox/compile';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GameWithRevision } from '@scores/contracts';
 import { Game, GamesResponse } from '../src/http/schemas.js';
-import { json, makeApp, NOW, type TestApp } from './helpers.js';
+import { json, makeApp, NOW, testConfig, type TestApp } from './helpers.js';
 import { breaker, game, poll } from './fixtures.js';
 
 const H = 3600_000;
@@ -152,6 +152,38 @@ describe('GET /api/games', () => {
     expect(body.meta.breaker.state).toBe('open');
     expect(body.meta.lastSuccessAt).toBe(new Date(NOW - 10 * 60_000).toISOString());
     expect(body.meta.lastPoll).toBe(new Date(NOW - 5 * 60_000).toISOString());
+  });
+});
+
+describe('Cache-Control before any poll is known', () => {
+  let t: TestApp;
+  const maxAge = async (url: string) => (await t.app.inject({ method: 'GET', url })).headers['cache-control'];
+
+  beforeEach(async () => {
+    // nothing live in the snapshot: only a poll can say the scheduler has gone idle
+    t = await makeApp({
+      config: testConfig({ POLL_LIVE_S: '45', POLL_IDLE_S: '240' }),
+      games: [game({ id: 'done', kickoff: NOW - 5 * H, phase: 'final' }), game({ id: 'soon', kickoff: NOW + H })],
+    });
+  });
+  afterEach(async () => t.app.close());
+
+  it('uses the live interval, as the scheduler does until it learns the live state', async () => {
+    for (const url of ['/api/games', '/api/games/live', '/api/games/soon']) expect(await maxAge(url), url).toBe('public, max-age=45');
+    t.runtime.meta.onPoll(poll(NOW, 0));
+    for (const url of ['/api/games', '/api/games/live', '/api/games/soon']) expect(await maxAge(url), url).toBe('public, max-age=240');
+  });
+
+  it("still uses it when Redis gave only the last poll's time, not its live state", async () => {
+    t.runtime.meta.seed({ lastPollMs: NOW - 30_000 });
+    expect(await maxAge('/api/games')).toBe('public, max-age=45');
+    t.runtime.meta.onPoll(poll(NOW, 0));
+    expect(await maxAge('/api/games')).toBe('public, max-age=240');
+  });
+
+  it('uses the idle interval once Redis gave a live state saying nothing is live', async () => {
+    t.runtime.meta.seed({ liveState: { hasLiveGames: false, liveGameCount: 0, lastCheck: new Date(NOW).toISOString() } });
+    expect(await maxAge('/api/games')).toBe('public, max-age=240');
   });
 });
 

@@ -17,6 +17,18 @@ describe('meta state', () => {
     });
   });
 
+  it("knows the live state from a poll or Redis's live_state, not from last_poll alone", () => {
+    const m = new MetaState();
+    expect(m.liveStateKnown).toBe(false);
+    m.seed({ lastPollMs: T });
+    expect(m.liveStateKnown).toBe(false);
+    m.onPoll(poll(T + 60_000, 0));
+    expect(m.liveStateKnown).toBe(true);
+    const r = new MetaState();
+    r.seed({ liveState: { hasLiveGames: false, liveGameCount: 0, lastCheck: new Date(T).toISOString() } });
+    expect(r.liveStateKnown).toBe(true);
+  });
+
   it('keeps the newest poll, and the last successful one apart', () => {
     const m = new MetaState();
     m.onPoll(poll(T, 3));

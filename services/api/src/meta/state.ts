@@ -42,6 +42,8 @@ const msOf = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number
  */
 export class MetaState {
   private poll: Pick<PollCompleted, 'at' | 'hasLiveGames' | 'liveGameCount'> | undefined;
+  /** a poll's live state is held (Redis's last_poll alone gives the time, not the state) */
+  private liveKnown = false;
   private successAt: string | null = null;
   private breaker: Breaker = CLOSED;
   private breakerAtMs = Number.NEGATIVE_INFINITY;
@@ -58,6 +60,7 @@ export class MetaState {
     }
     if (!this.poll || msOf(ev.at) > msOf(this.poll.at)) {
       this.poll = { at: ev.at, hasLiveGames: ev.hasLiveGames, liveGameCount: ev.liveGameCount };
+      this.liveKnown = true;
       changed = true;
     }
     if (changed) this.bump();
@@ -79,6 +82,7 @@ export class MetaState {
     let changed = false;
     if (!this.poll && r.liveState) {
       this.poll = { at: r.liveState.lastCheck, hasLiveGames: r.liveState.hasLiveGames, liveGameCount: r.liveState.liveGameCount };
+      this.liveKnown = true;
       changed = true;
     }
     if (!this.poll && r.lastPollMs !== undefined) {
@@ -91,6 +95,14 @@ export class MetaState {
       changed = true;
     }
     if (changed) this.bump();
+  }
+
+  /**
+   * Whether a poll's live state is known. Until it is, the scheduler polls at the live
+   * interval (to learn the state quickly), so caches may keep an answer no longer than that.
+   */
+  get liveStateKnown(): boolean {
+    return this.liveKnown;
   }
 
   /** What is missing: the caller reads Redis only then. */

@@ -11,9 +11,14 @@ export const gamesRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   const { snapshot, meta } = ctx;
   const cache = new ResponseCache();
 
-  /** Never longer than the interval the scheduler polls at now. */
-  const cacheControl = (m: MetaBody) =>
-    `public, max-age=${m.liveState.hasLiveGames || snapshot.liveCount > 0 ? ctx.config.pollLiveS : ctx.config.pollIdleS}`;
+  /**
+   * Never longer than the interval the scheduler polls at now: the idle one only once a
+   * poll has said nothing is live (before any poll is known, it polls at the live one).
+   */
+  const cacheControl = (m: MetaBody) => {
+    const idle = meta.liveStateKnown && !m.liveState.hasLiveGames && snapshot.liveCount === 0;
+    return `public, max-age=${idle ? ctx.config.pollIdleS : ctx.config.pollLiveS}`;
+  };
 
   // What a cache hit costs is what a busy replica spends its time on: no string is built
   // per request (the Cache-Control travels with the body, both decided by the versions
