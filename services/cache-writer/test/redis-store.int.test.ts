@@ -11,7 +11,8 @@ import { gameValue } from '../src/values.js';
 import { breakerEvent, gameEvent, pollEvent } from './fixtures.js';
 import { readJson } from './helpers.js';
 
-const T0 = Date.parse('2026-11-28T20:00:00.000Z');
+// polls are recent: a poll's keys live SPEC's TTLs from the poll's time, not from the write
+const T0 = Math.floor(Date.now() / 1000) * 1000;
 
 describe('compare-and-set writes on real Redis', () => {
   const ns = freshNamespace('cwstore');
@@ -69,6 +70,47 @@ describe('compare-and-set writes on real Redis', () => {
     expect(await store.writePoll(new CacheState().applyPoll(pollEvent(T0, 2)))).toBe('refreshed');
     expect(await store.writePoll(new CacheState().applyPoll(pollEvent(T0 + 60_000, 0)))).toBe('written');
     expect(await raw.get(keys.lastPoll)).toBe(String(T0 + 60_000));
+  });
+
+  it("gives live_state and last_poll only the life they have left since the poll, so a stopped poller's keys lapse", async () => {
+    const ns2 = freshNamespace('cwttl');
+    const k = redisKeys(ns2);
+    const s2 = new CacheStore(client, k, cacheMetrics(createRegistry()));
+    try {
+      const now = Date.now();
+      // 100 s old: both written, with 80 s and 200 s left
+      const recent = new CacheState().applyPoll(pollEvent(now - 100_000, 1));
+      expect(await s2.writePoll(recent)).toBe('written');
+      expect(await raw.ttl(k.liveState)).toBeGreaterThan(75);
+      expect(await raw.ttl(k.liveState)).toBeLessThanOrEqual(80);
+      expect(await raw.ttl(k.lastPoll)).toBeGreaterThan(195);
+      expect(await raw.ttl(k.lastPoll)).toBeLessThanOrEqual(200);
+      // a refresh from memory renews nothing beyond that
+      await s2.writeAll([], recent, undefined);
+      expect(await raw.ttl(k.lastPoll)).toBeLessThanOrEqual(200);
+      // flushed: the refresh restores them, with the life they have left
+      await raw.del(k.liveState, k.lastPoll);
+      expect(await s2.writeAll([], recent, undefined)).toMatchObject({ written: 1 });
+      expect(await raw.ttl(k.liveState)).toBeLessThanOrEqual(80);
+      expect(await raw.ttl(k.lastPoll)).toBeLessThanOrEqual(200);
+
+      // 200 s old: live_state (180 s) has lapsed, last_poll has 100 s left
+      await raw.del(k.liveState, k.lastPoll);
+      const older = new CacheState().applyPoll(pollEvent(now - 200_000, 1));
+      expect(await s2.writePoll(older)).toBe('written');
+      expect(await raw.exists(k.liveState)).toBe(0);
+      expect(await raw.get(k.lastPoll)).toBe(String(now - 200_000));
+      expect(await raw.ttl(k.lastPoll)).toBeLessThanOrEqual(100);
+
+      // older than 300 s: nothing at all, from an event or a refresh
+      await raw.del(k.liveState, k.lastPoll);
+      const lapsed = new CacheState().applyPoll(pollEvent(now - 301_000, 1));
+      expect(await s2.writePoll(lapsed)).toBe('stale');
+      expect(await s2.writeAll([], lapsed, undefined)).toEqual({ written: 0, refreshed: 0, stale: 0, failed: 0 });
+      expect(await raw.exists(k.liveState, k.lastPoll)).toBe(0);
+    } finally {
+      await dropRedisNamespace(raw, ns2);
+    }
   });
 
   it('writes circuit_breaker as it comes (its consumer delivers in order); a refresh only restores or renews it', async () => {

@@ -51,18 +51,20 @@ return 1
 /**
  * A value whose order is kept in a second key: KEYS[1] value key, KEYS[2] order key
  * (epoch ms); ARGV order ms, value, value TTL s, order TTL s. A tie rewrites (or
- * refreshes) so that a flushed value comes back.
+ * refreshes) so that a flushed value comes back. A value TTL of 0 or less: the value has
+ * lapsed and is left alone; only the order key is written.
  */
 const SET_ORDERED = `
 local at = tonumber(ARGV[1])
+local vttl = tonumber(ARGV[3])
 local cur = tonumber(redis.call('GET', KEYS[2]))
 if cur and cur > at then return 0 end
-if cur and cur == at and redis.call('GET', KEYS[1]) == ARGV[2] then
-  redis.call('EXPIRE', KEYS[1], ARGV[3])
+if cur and cur == at and (vttl <= 0 or redis.call('GET', KEYS[1]) == ARGV[2]) then
+  if vttl > 0 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
   redis.call('EXPIRE', KEYS[2], ARGV[4])
   return 1
 end
-redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+if vttl > 0 then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
 redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[4])
 return 2
 `;

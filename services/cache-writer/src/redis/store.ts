@@ -72,7 +72,9 @@ export class CacheStore {
 
   /** live_state and last_poll together, ordered by the poll's `at` (last_poll holds it). */
   async writePoll(p: PollSnapshot): Promise<WriteResult> {
-    const result = await this.run('poll', () => this.redis.cwSetOrdered(...this.pollArgs(p)));
+    const args = this.pollArgs(p);
+    // a poll older than last_poll's TTL (a backlog replayed late): its keys would have lapsed
+    const result = args ? await this.run('poll', () => this.redis.cwSetOrdered(...args)) : 'stale';
     this.countPoll(result);
     return result;
   }
@@ -92,9 +94,10 @@ export class CacheStore {
   async writeAll(games: GameValue[], poll: PollSnapshot | undefined, breaker: BreakerSnapshot | undefined): Promise<RefreshOutcome> {
     const pipeline = this.redis.pipeline();
     for (const g of games) pipeline.cwSetGame(this.keys.game(g.id), g.revision, JSON.stringify(g), REDIS_TTL_S.game);
-    if (poll) pipeline.cwSetOrdered(...this.pollArgs(poll));
+    const pollArgs = poll && this.pollArgs(poll);
+    if (pollArgs) pipeline.cwSetOrdered(...pollArgs);
     if (breaker) pipeline.cwSetOrRenew(this.keys.circuitBreaker, JSON.stringify(breaker.value), REDIS_TTL_S.circuitBreaker);
-    return this.exec('refresh', pipeline, (i) => (i < games.length ? 'game' : poll && i === games.length ? 'poll' : 'circuit_breaker'));
+    return this.exec('refresh', pipeline, (i) => (i < games.length ? 'game' : pollArgs && i === games.length ? 'poll' : 'circuit_breaker'));
   }
 
   /** Runs a pipeline of scripts and counts each reply under its key; throws when any failed. */
@@ -127,14 +130,23 @@ export class CacheStore {
     return this.redis.ping();
   }
 
-  private pollArgs(p: PollSnapshot): OrderedArgs {
+  /**
+   * live_state and last_poll as the poll left them, each with the life it has left since
+   * the poll (`at`): a refresh, or an event consumed late, restores a flushed key but never
+   * keeps a stopped poller's keys alive past SPEC's TTLs (180 s, 300 s after the poll).
+   * Undefined once both have lapsed; a value TTL of 0 leaves live_state alone.
+   */
+  private pollArgs(p: PollSnapshot, nowMs = Date.now()): OrderedArgs | undefined {
+    const ageS = Math.max(0, Math.floor((nowMs - p.atMs) / 1000));
+    const lastPollTtl = REDIS_TTL_S.lastPoll - ageS;
+    if (lastPollTtl <= 0) return undefined;
     return [
       this.keys.liveState,
       this.keys.lastPoll,
       p.atMs,
       JSON.stringify(p.liveState),
-      REDIS_TTL_S.liveState,
-      REDIS_TTL_S.lastPoll,
+      Math.max(0, REDIS_TTL_S.liveState - ageS),
+      lastPollTtl,
     ];
   }
 
