@@ -13,6 +13,8 @@ import { CliError } from '../nats.js';
  * live scores, grading and standings happen on screen. Every variable of SPEC's table
  * is honoured; unset poll intervals default to a pace that suits the accelerated clock.
  */
+const DEMO_LEAGUE = 'football/college-football';
+
 export async function demo(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { speed: { type: 'string', default: process.env.DEMO_SPEED ?? '30' } } });
   const speed = Number(values.speed);
@@ -25,8 +27,12 @@ export async function demo(argv: string[]): Promise<void> {
   env.POLL_IDLE_S ??= '15';
   env.POLL_MIN_GAP_S ??= '2';
   env.LOG_LEVEL ??= 'warn';
-  env.ESPN_LEAGUES = 'football/college-football';
-  const generatedKey = env.API_KEYS ? undefined : `demo-${randomBytes(9).toString('base64url')}`;
+  // the recorded game day is a college Saturday; a list without it is honoured (the demo
+  // then has no games to show, and says so) rather than silently replaced
+  env.ESPN_LEAGUES ??= DEMO_LEAGUE;
+  const withGameDay = env.ESPN_LEAGUES.split(',').map((l) => l.trim()).includes(DEMO_LEAGUE);
+  // unset: a key of the demo's own, printed below; set, even empty, as given (empty: write routes answer 401)
+  const generatedKey = env.API_KEYS === undefined ? `demo-${randomBytes(9).toString('base64url')}` : undefined;
   if (generatedKey) env.API_KEYS = generatedKey;
   const configs = loadAllConfigs(env); // fail on bad variables before starting anything
 
@@ -38,6 +44,16 @@ export async function demo(argv: string[]): Promise<void> {
 
   await startAll(env);
 
+  const host = env.HOST && env.HOST !== '0.0.0.0' ? env.HOST : 'localhost';
+  const base = `http://${host}:${env.PORT ?? '3000'}`;
+  if (!withGameDay) {
+    console.log(`
+scores demo: ESPN_LEAGUES=${env.ESPN_LEAGUES} leaves out ${DEMO_LEAGUE}, the league of the recorded game day:
+the simulator has nothing else to replay, so there are no games and no demo league.
+  live scoreboard   ${base}/live
+Ctrl-C stops everything.`);
+    return;
+  }
   const script = gameDayScript(day);
   const sql = createSql(configs.grader.databaseUrl, { max: 2, applicationName: 'scores-demo' });
   try {
@@ -54,8 +70,6 @@ export async function demo(argv: string[]): Promise<void> {
       league: { name: `Demo league ${day}`, againstTheSpread: true, pointsPerCorrect: 10, keyPickBonus: 5, pushPoints: 5 },
     });
     const picks = league.picks;
-    const host = env.HOST && env.HOST !== '0.0.0.0' ? env.HOST : 'localhost';
-    const base = `http://${host}:${env.PORT ?? '3000'}`;
     console.log(`
 scores demo: ${script.length} college games on ${day}, replayed at ${speed}x (kickoffs in ~${Math.round(30 / speed)} min, finals in ~${Math.round((5 * 60) / speed)} min)
   live scoreboard   ${base}/live
