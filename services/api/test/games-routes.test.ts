@@ -61,6 +61,10 @@ describe('GET /api/games', () => {
     expect(ids(json(await get('/api/games?team=atl')))).toEqual(['later']);
     expect(ids(json(await get('/api/games?team=2')))).toEqual(['later']);
     expect(ids(json(await get('/api/games?league=football/nfl')))).toEqual(['later']);
+    expect(ids(json(await get('/api/games?league=Football/NFL')))).toEqual(['later']);
+    expect(ids(json(await get('/api/games?league=FOOTBALL/College-Football&team=Mich')))).toEqual(['yday', 'live', 'week']);
+    expect(ids(json(await get('/api/games/live?league=Football/College-Football')))).toEqual(['live']);
+    expect(ids(json(await get('/api/games?team=Atl')))).toEqual(['later']);
     expect(ids(json(await get('/api/games?status=post')))).toEqual(['yday']);
     expect(ids(json(await get('/api/games?status=pre&team=MICH')))).toEqual(['week']);
   });
@@ -83,6 +87,7 @@ describe('GET /api/games', () => {
     ['live=maybe', 'live'],
     ['live=', 'live'],
     ['team=', 'team'],
+    ['team=%20%20', 'team'],
     [`team=${'x'.repeat(41)}`, 'team'],
     ['league=nfl', 'league'],
     ['league=football/nfl/extra', 'league'],

@@ -92,6 +92,11 @@ describe('GET /live', () => {
     const nfl = await get('/live?league=football%2Fnfl');
     expect(nfl.body).toContain('<option value="football/nfl" selected>NFL</option>');
     expect([...cardsIn(nfl.body, 'live'), ...cardsIn(nfl.body, 'upcoming'), ...cardsIn(nfl.body, 'final')]).toEqual(['soon']);
+    // any case, as /api/games matches it
+    const upper = await get('/live?league=Football%2FNFL');
+    expect(upper.body).toContain('<option value="football/nfl" selected>NFL</option>');
+    expect(upper.body.match(/<option value="football\/nfl"/g)).toHaveLength(1);
+    expect([...cardsIn(upper.body, 'live'), ...cardsIn(upper.body, 'upcoming'), ...cardsIn(upper.body, 'final')]).toEqual(['soon']);
 
     const team = await get('/live?team=ohio');
     expect(team.body).toContain('value="ohio"');
@@ -332,6 +337,8 @@ describe('render.js (shared by the server and the browser)', () => {
     expect(render.matchesFilter(render.facetsOf(board()[1]!), filter({ live: true }))).toBe(false);
     expect(render.filterQuery(filter({ league: 'football/nfl', team: 'a b', live: true }))).toBe('?league=football%2Fnfl&team=a%20b&live=1');
     expect(render.readFilter(new URLSearchParams('live=true&team=%20MICH%20'))).toEqual({ league: '', team: 'MICH', live: true });
+    expect(render.readFilter(new URLSearchParams('league=Football%2FNFL')).league).toBe('football/nfl');
+    expect(render.matchesFilter({ ...f, league: 'Football/College-Football' }, filter({ league: 'football/college-football' }))).toBe(true);
   });
 
   it('says how old stale data is, and nothing while fresh', () => {

@@ -60,6 +60,18 @@ describe('game filters', () => {
     expect(ids(pageOf(s.entries(), resolveFilter({ ...all, league: 'basketball/nfl' }), TODAY, 100))).toEqual([]);
   });
 
+  it('matches league and team abbreviation in any case, team ids as given', () => {
+    const all = { from: '2026-01-01' };
+    expect(ids(pageOf(s.entries(), resolveFilter({ ...all, league: 'Football/NFL' }), TODAY))).toEqual(['tonight']);
+    expect(ids(pageOf(s.entries(), resolveFilter({ ...all, league: 'FOOTBALL/nfl' }), TODAY))).toEqual(['tonight']);
+    expect(ids(pageOf(s.entries(), resolveFilter({ ...all, team: 'Buf' }), TODAY))).toEqual(['tonight']);
+    expect(ids(pageOf(s.entries(), resolveFilter({ ...all, team: ' 2 ' }), TODAY))).toEqual(['tonight']);
+    // a game filed under a mixed-case path (the contract allows it) is found as well
+    const mixed = snapshotOf(game({ id: 'mixed', kickoff: '2026-11-28T17:00:00Z', league: 'NFL' }));
+    expect(ids(pageOf(mixed.entries(), resolveFilter({ ...all, league: 'football/nfl' }), TODAY))).toEqual(['mixed']);
+    badParam(() => resolveFilter({ team: '   ' }), 'team');
+  });
+
   it('without a limit, answers every matching game and no cursor', () => {
     const many = snapshotOf(...Array.from({ length: 1500 }, (_, i) => game({ id: `g${i}`, kickoff: Date.parse('2026-11-28T17:00:00Z') + i * 1000 })));
     const page = pageOf(many.entries(), resolveFilter({ date: '2026-11-28' }), TODAY);

@@ -43,7 +43,8 @@ describe('GET /api/games/stream', () => {
     t = await makeApp({
       games: [game({ id: 'cfb', kickoff: NOW - H, phase: 'in' }), game({ id: 'nfl', kickoff: NOW - H, phase: 'in', league: 'nfl' }), game({ id: 'far', kickoff: NOW + 30 * 24 * H, league: 'nfl' })],
     });
-    const { reader } = await open('/api/games/stream?league=football/nfl');
+    // any case, as /api/games
+    const { reader } = await open('/api/games/stream?league=Football/NFL');
     await waitFor(() => reader.games().length === 1);
     expect(reader.games()[0]!.game.id).toBe('nfl');
     rev('cfb', 2, 10);

@@ -50,10 +50,10 @@ export const GROUPS = [
 
 const clip = (v) => String(v ?? '').trim().slice(0, 100);
 
-/** The scoreboard's filters from a query string (URLSearchParams or anything with get()). */
+/** The scoreboard's filters from a query string (URLSearchParams or anything with get()); the league in lower case, as /api/games matches it in any case. */
 export function readFilter(params) {
   const live = params.get('live');
-  return { league: clip(params.get('league')), team: clip(params.get('team')), live: live === '1' || live === 'true' || live === 'on' };
+  return { league: clip(params.get('league')).toLowerCase(), team: clip(params.get('team')), live: live === '1' || live === 'true' || live === 'on' };
 }
 
 /** '?league=...&team=...&live=1', or '' with no filter. */
@@ -73,7 +73,7 @@ export function facetsOf(game) {
 }
 
 export function matchesFilter(facets, filter) {
-  if (filter.league && facets.league !== filter.league) return false;
+  if (filter.league && facets.league.toLowerCase() !== filter.league) return false;
   if (filter.live && facets.state !== 'in') return false;
   if (filter.team && !facets.search.includes(filter.team.toLowerCase())) return false;
   return true;

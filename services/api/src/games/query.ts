@@ -22,11 +22,17 @@ export interface GameFilter {
   defaultWindow: boolean;
   state?: GameState;
   live?: boolean;
-  /** abbreviation (upper-cased) or team id */
+  /** the `team` parameter upper-cased, matched against abbreviations (ESPN's are upper case) */
   team?: string;
+  /** the `team` parameter as given, matched against team ids */
+  teamId?: string;
+  /** lower-cased, as ESPN's paths are: `league=Football/NFL` finds football/nfl */
   sport?: string;
   league?: string;
 }
+
+/** `value` equals `lower` ignoring case; no allocation when it is already lower case. */
+const sameLower = (value: string, lower: string) => value === lower || value.toLowerCase() === lower;
 
 export const DEFAULT_WINDOW = { daysBefore: 1, daysAfter: 7 } as const;
 
@@ -56,9 +62,14 @@ export function resolveFilter(q: GamesQuery, opts: { defaultWindow: boolean } = 
   }
   if (q.status !== undefined) filter.state = q.status;
   if (q.live !== undefined) filter.live = q.live;
-  if (q.team !== undefined) filter.team = q.team.trim().toUpperCase();
+  if (q.team !== undefined) {
+    const team = q.team.trim();
+    if (!team) throw badParameter('team', 'must be a team abbreviation or id');
+    filter.teamId = team;
+    filter.team = team.toUpperCase();
+  }
   if (q.league !== undefined) {
-    const [sport, league] = q.league.split('/');
+    const [sport, league] = q.league.toLowerCase().split('/');
     filter.sport = sport!;
     filter.league = league!;
   }
@@ -78,10 +89,10 @@ export function dayRange(filter: GameFilter, today: string): { from?: string; to
 export function matchesGame(filter: GameFilter, game: GameWithRevision): boolean {
   if (filter.state !== undefined && game.status.state !== filter.state) return false;
   if (filter.live !== undefined && (game.status.state === 'in') !== filter.live) return false;
-  if (filter.sport !== undefined && (game.sport !== filter.sport || game.league !== filter.league)) return false;
+  if (filter.sport !== undefined && !(sameLower(game.sport, filter.sport) && sameLower(game.league, filter.league!))) return false;
   if (filter.team !== undefined) {
-    const t = filter.team;
-    const side = (s: GameWithRevision['home']) => s.teamId.toUpperCase() === t || s.abbreviation.toUpperCase() === t;
+    const { team, teamId } = filter;
+    const side = (s: GameWithRevision['home']) => s.teamId === teamId || s.abbreviation.toUpperCase() === team;
     if (!side(game.home) && !side(game.away)) return false;
   }
   return true;

@@ -33,8 +33,8 @@ const GameFilters = {
   from: Type.Optional(Day('first US Eastern day, inclusive')),
   to: Type.Optional(Day('last US Eastern day, inclusive')),
   live: Type.Optional(Type.Boolean({ description: 'true: in progress only; false: everything else' })),
-  team: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'abbreviation (any case) or team id' })),
-  league: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}/[A-Za-z0-9_-]{1,60}$', description: 'sport/league, e.g. football/college-football' })),
+  team: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'abbreviation (any case) or team id (as ESPN gives it)' })),
+  league: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}/[A-Za-z0-9_-]{1,60}$', description: 'sport/league in any case, e.g. football/college-football' })),
   status: Type.Optional(Type.Union([Type.Literal('pre'), Type.Literal('in'), Type.Literal('post')], { description: "ESPN's state" })),
 };
 

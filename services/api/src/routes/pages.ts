@@ -172,11 +172,13 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       const games: GameWithRevision[] = [];
       for (const e of snapshot.entries()) if (matches(window, e, today)) games.push(e.game);
 
+      // filter.league is lower case (matched in any case, as /api/games does)
       const keys = new Set(games.map(leagueKey));
-      if (filter.league) keys.add(filter.league);
+      const known = [...keys].some((k) => k.toLowerCase() === filter.league);
+      if (filter.league && !known) keys.add(filter.league);
       const options = [...keys]
         .sort((a, b) => leagueLabel(a).localeCompare(leagueLabel(b)))
-        .map((k) => `<option value="${esc(k)}"${k === filter.league ? ' selected' : ''}>${esc(leagueLabel(k))}</option>`);
+        .map((k) => `<option value="${esc(k)}"${k.toLowerCase() === filter.league ? ' selected' : ''}>${esc(leagueLabel(k))}</option>`);
 
       const now = ctx.now();
       const meta = ctx.meta.current(snapshot.liveCount);
