@@ -35,7 +35,8 @@ import {
 import { BreakerOpenError, createPollBreaker, type BreakerStore, type PollBreaker, type StoredBreaker } from './breaker.js';
 import type { LeagueRef, PollerConfig } from './config.js';
 import { createEspnClient, EspnRequestError, type EspnClient } from './espn/client.js';
-import { parseScoreboard } from './espn/parse.js';
+import { findingsOf, NO_FINDINGS, pollFindings, type ResponseFindings } from './espn/findings.js';
+import { parseScoreboard, type ParsedScoreboard } from './espn/parse.js';
 import { leagueKey, mapLimit, planPoll, summarise, type PlannedRequest } from './games/plan.js';
 import { publishIfChanged } from './games/publish.js';
 import { isWrongLastSequence, RevisionStore } from './games/revisions.js';
@@ -153,12 +154,41 @@ export async function startPoller(
   interface FetchResult {
     req: PlannedRequest;
     games: Game[];
+    findings: ResponseFindings;
     error?: string;
   }
 
-  // An answer identical to the last one to the same URL parses to the same games (and
-  // has already been reported): most polls of a quiet day cost no parsing at all.
-  const parsedByUrl = new Map<string, ReturnType<typeof parseScoreboard>>();
+  // An answer identical to the last one to the same URL parses to the same games: most
+  // polls of a quiet day cost no parsing at all. It is still an answer received, so it
+  // is reported (counted) like the first one; see report().
+  const parsedByUrl = new Map<string, ParsedScoreboard>();
+
+  /**
+   * Counts every response received, repeats included (an exactly-25 answer is also one
+   * warn line each time); the line per malformed or held-back event is logged once per
+   * distinct answer, since a repeat would log the very same lines every poll.
+   */
+  const report = (req: PlannedRequest, url: string, parsed: ParsedScoreboard, repeat: boolean): ResponseFindings => {
+    const league = leagueKey(req.league);
+    const findings = findingsOf(parsed);
+    if (findings.capped) {
+      metrics.suspicious.inc({ league, reason: 'exactly-25' });
+      log.warn({ league, day: req.day, url, events: parsed.eventCount, repeat }, 'ESPN answered exactly 25 events: possibly truncated');
+    }
+    if (findings.malformed > 0) metrics.malformed.inc({ league }, findings.malformed);
+    if (findings.finalsWithoutScores > 0) {
+      metrics.suspicious.inc({ league, reason: 'final-without-scores' }, findings.finalsWithoutScores);
+    }
+    if (!repeat) {
+      for (const m of parsed.malformed) {
+        log.warn({ league, day: req.day, gameId: m.eventId, reason: m.reason }, 'malformed ESPN event skipped');
+      }
+      for (const s of parsed.suspicious) {
+        log.warn({ league, day: req.day, gameId: s.eventId, reason: s.reason }, 'suspicious ESPN event held back');
+      }
+    }
+    return findings;
+  };
 
   /** Fetches and parses one league-day; never throws. */
   const fetchOne = async (req: PlannedRequest): Promise<FetchResult> => {
@@ -174,24 +204,11 @@ export async function startPoller(
       parsedByUrl.delete(res.url);
       parsedByUrl.set(res.url, parsed);
       if (parsedByUrl.size > 64) parsedByUrl.delete(parsedByUrl.keys().next().value!);
-      if (cached) return { req, games: parsed.games };
-      if (parsed.eventCount === 25) {
-        metrics.suspicious.inc({ league, reason: 'exactly-25' });
-        log.warn({ league, day: req.day, url: res.url }, 'ESPN answered exactly 25 events: possibly truncated');
-      }
-      for (const m of parsed.malformed) {
-        metrics.malformed.inc({ league });
-        log.warn({ league, day: req.day, gameId: m.eventId, reason: m.reason }, 'malformed ESPN event skipped');
-      }
-      for (const s of parsed.suspicious) {
-        metrics.suspicious.inc({ league, reason: 'final-without-scores' });
-        log.warn({ league, day: req.day, gameId: s.eventId, reason: s.reason }, 'suspicious ESPN event held back');
-      }
-      return { req, games: parsed.games };
+      return { req, games: parsed.games, findings: report(req, res.url, parsed, cached !== undefined) };
     } catch (err) {
       const fields = err instanceof EspnRequestError ? { code: err.code, status: err.extra.status } : {};
       log.warn({ err, league, day: req.day, ...fields }, 'ESPN request failed');
-      return { req, games: [], error: err instanceof Error ? err.message : String(err) };
+      return { req, games: [], findings: NO_FINDINGS, error: err instanceof Error ? err.message : String(err) };
     }
   };
 
@@ -244,6 +261,7 @@ export async function startPoller(
       ok: failed.length === 0,
       requests: plan.length,
       failedRequests: failed.length,
+      ...pollFindings(results.map((r) => r.findings)),
       trigger,
     };
     try {

@@ -2,6 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startSimulator, statusPresets, type Simulator } from '@scores/espn-sim';
 import { PollCompleted, decode, streamSpecs, subjects } from '@scores/contracts';
 import { freshNamespace, quietPeriod, readStream, testContext, waitFor } from '@scores/testkit';
+import { pino } from 'pino';
+import { createEspnClient, type EspnClient } from '../src/espn/client.js';
 import { startPoller } from '../src/poller.js';
 import { breakerEvents, gameEvents, pollerConfig, today, type Ctx } from './helpers.js';
 
@@ -187,6 +189,77 @@ describe('poller against the simulator, on real NATS', () => {
     // so the third failure in a row opened the breaker (BREAKER_FAILURES=3)
     expect((await breakerEvents(ctx)).map((b) => b.state)).toEqual(['open']);
     expect(await gameEvents(ctx)).toHaveLength(GAMES);
+  });
+
+  /** A poller whose warn lines land in `lines`, and whose client says which answers were repeats. */
+  const startObserved = async (env: Record<string, string> = {}) => {
+    const lines: Record<string, unknown>[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const config = pollerConfig(ns, sim.baseUrl, env);
+    const real = createEspnClient(config.espn, { log, registry: ctx.registry });
+    const repeats: { day: string; unchanged: boolean }[] = [];
+    const client: EspnClient = {
+      async fetchDay(league, day) {
+        const res = await real.fetchDay(league, day);
+        repeats.push({ day, unchanged: res.unchanged });
+        return res;
+      },
+      dispose: () => real.dispose(),
+    };
+    const poller = await startPoller({ ...ctx, log }, config, { client });
+    running.push(poller);
+    return { poller, lines, repeats };
+  };
+  const counterValue = async (name: string, labels: Record<string, string>) => {
+    const metric = await ctx.registry.getSingleMetric(name)?.get();
+    const hit = metric?.values.find((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want));
+    return hit?.value ?? 0;
+  };
+  const pollsCompleted = async () =>
+    (await readStream(ctx, streamSpecs(ns).polls.name, subjects.pollCompleted(ns))).map((m) => decode(PollCompleted, m.data));
+
+  it('counts and logs a response of exactly 25 events every time it comes, byte-identical repeats included', async () => {
+    // 13 + 25 games today (the college day is all one Saturday), which ESPN's cap cuts to 25
+    sim.loadFixture('cfb-scoreboard-2022-wk3-live-halftime.json', { league: 'football/nfl', shiftToDay: today() });
+    sim.fault({ kind: 'limit25', times: Infinity });
+    const { poller, lines, repeats } = await startObserved();
+    for (let i = 0; i < 3; i++) expect(await poller.pollNow({ force: true })).toMatchObject({ ok: true, polled: true });
+
+    // The second and third answers for today were the first one's bytes: the cached-parse path.
+    expect(repeats.filter((r) => r.day === today()).map((r) => r.unchanged)).toEqual([false, true, true]);
+    expect(await counterValue('scores_espn_suspicious_total', { league: 'football/nfl', reason: 'exactly-25' })).toBe(3);
+    const warned = lines.filter((l) => l.msg === 'ESPN answered exactly 25 events: possibly truncated');
+    expect(warned.map((l) => [l.league, l.day, l.repeat])).toEqual([
+      ['football/nfl', today(), false],
+      ['football/nfl', today(), true],
+      ['football/nfl', today(), true],
+    ]);
+    expect((await pollsCompleted()).map((c) => [c.suspicious, c.malformedEvents])).toEqual([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+    ]);
+  });
+
+  it('counts malformed events in every response, logs each event once per distinct answer, and reports both in poll.completed', async () => {
+    // Every event of today's answer has lost its status: 13 malformed events, same bytes each time.
+    sim.fault({ kind: 'drift', variant: 'missing-status', times: Infinity });
+    const { poller, lines, repeats } = await startObserved();
+    for (let i = 0; i < 2; i++) expect(await poller.pollNow({ force: true })).toMatchObject({ ok: true, polled: true, changed: 0 });
+
+    expect(repeats.filter((r) => r.day === today()).map((r) => r.unchanged)).toEqual([false, true]);
+    expect(await counterValue('scores_espn_malformed_events_total', { league: 'football/nfl' })).toBe(2 * GAMES);
+    expect(lines.filter((l) => l.msg === 'malformed ESPN event skipped')).toHaveLength(GAMES);
+    expect((await pollsCompleted()).map((c) => [c.suspicious, c.malformedEvents])).toEqual([
+      [0, GAMES],
+      [0, GAMES],
+    ]);
+  });
+
+  it('reports zero suspicious and malformed events in poll.completed when ESPN answers cleanly', async () => {
+    const poller = await start(ctx);
+    await poller.pollNow();
+    expect((await pollsCompleted()).map((c) => [c.suspicious, c.malformedEvents])).toEqual([[0, 0]]);
   });
 
   it('retries a 429 after its Retry-After and a 503 with backoff within one poll', async () => {
