@@ -69,9 +69,40 @@ describe('summarise', () => {
       rec({ id: '1', league: 'nfl', kickoff: '2026-11-29T18:00:00.000Z', status: pre }),
       rec({ id: '2', league: 'nfl', kickoff: '2026-11-28T20:00:00.000Z', status: postponed }),
       rec({ id: '3', league: 'nfl', kickoff: '2026-11-29T01:15:00.000Z', status: pre }),
-      rec({ id: '4', league: 'nfl', kickoff: '2026-11-28T12:00:00.000Z', status: pre }), // late: already past
+      rec({ id: '4', league: 'nfl', kickoff: '2026-11-28T06:00:00.000Z', status: pre }), // still pre 13 h on: stale
     ];
     expect(summarise({ now: NOW, leagues: [nfl], records }).nextKickoff).toBe('2026-11-29T01:15:00.000Z');
+  });
+
+  describe('a delayed start (still pre after its kickoff)', () => {
+    const pre = { ...sample.status, state: 'pre' as const, name: 'STATUS_SCHEDULED', completed: false };
+    const delayed = { ...pre, name: 'STATUS_DELAYED' };
+    const tomorrow = rec({ id: '1', league: 'nfl', kickoff: '2026-11-29T18:00:00.000Z', status: pre });
+    const next = (records: GameRecord[], now = NOW) => summarise({ now, leagues: [nfl], records }).nextKickoff;
+
+    it.each([
+      ['scheduled, kickoff 4 minutes ago', pre, '2026-11-28T19:00:00.000Z'],
+      ['delayed, kickoff 1 hour ago', delayed, '2026-11-28T18:00:00.000Z'],
+      ['scheduled, kickoff 11 h 59 min ago', pre, '2026-11-28T07:05:00.000Z'],
+    ])('stays the next kickoff, in the past, before a later game: %s', (_what, status, kickoff) => {
+      expect(next([tomorrow, rec({ id: '2', league: 'nfl', kickoff, status })])).toBe(kickoff);
+    });
+
+    it('is the next kickoff even when no other game is known (the scheduler would otherwise sleep an hour)', () => {
+      expect(next([rec({ id: '2', league: 'nfl', kickoff: '2026-11-28T18:30:00.000Z', status: delayed })])).toBe('2026-11-28T18:30:00.000Z');
+    });
+
+    it('is stale data, not a kickoff, once its kickoff is more than 12 hours past', () => {
+      const stale = rec({ id: '2', league: 'nfl', kickoff: '2026-11-28T07:04:00.000Z', status: pre }); // 12 h 0 min 11 s
+      expect(next([tomorrow, stale])).toBe('2026-11-29T18:00:00.000Z');
+      expect(next([stale])).toBeNull();
+    });
+
+    it('never counts a postponed game, nor a game of a league not polled', () => {
+      const postponed = { ...pre, name: 'STATUS_POSTPONED' };
+      expect(next([rec({ id: '2', league: 'nfl', kickoff: '2026-11-28T18:00:00.000Z', status: postponed })])).toBeNull();
+      expect(next([rec({ id: '3', league: 'college-football', kickoff: '2026-11-28T18:00:00.000Z', status: delayed })])).toBeNull();
+    });
   });
 });
 

@@ -9,7 +9,10 @@ export interface IntervalConfig {
 /** What the scheduler knows of the world, from the last poll.completed. */
 export interface WorldState {
   hasLiveGames: boolean;
-  /** ISO time of the next kickoff known to the poller, or null */
+  /**
+   * ISO time of the next kickoff known to the poller, or null. In the past for a game still
+   * `pre` after its kickoff (a delayed start), or when the last poll predates the kickoff.
+   */
   nextKickoff: string | null;
 }
 
@@ -21,12 +24,24 @@ export interface Decision {
 }
 
 const OFFSEASON_HORIZON_MS = 7 * 24 * 3600_000;
+/**
+ * How long after its kickoff a game that has not started is still about to start (a delayed
+ * start). Older, it is stale data, not a reason to poll at the live pace; the poller leaves
+ * such games out of nextKickoff with the same bound, so an older one here only comes from a
+ * world not refreshed for that long, which keeps the idle pace it always had.
+ */
+export const DELAYED_START_MS = 12 * 3600_000;
 
-/** The interval for the current state: live 60 s, idle 300 s, offseason 3600 s. */
+/**
+ * The interval for the current state: live 60 s, idle 300 s, offseason 3600 s. A kickoff that
+ * has come (a delayed start, or a kickoff no poll has seen pass yet) polls at the live pace:
+ * the game is starting.
+ */
 export function intervalFor(state: WorldState | undefined, now: number, cfg: IntervalConfig): { intervalS: number; reason: TickReason } {
   if (!state) return { intervalS: cfg.liveS, reason: 'unknown' }; // learn the state quickly after a start
   if (state.hasLiveGames) return { intervalS: cfg.liveS, reason: 'live' };
   const kickoff = state.nextKickoff ? Date.parse(state.nextKickoff) : NaN;
+  if (Number.isFinite(kickoff) && kickoff <= now && now - kickoff <= DELAYED_START_MS) return { intervalS: cfg.liveS, reason: 'kickoff' };
   if (Number.isFinite(kickoff) && kickoff - now <= OFFSEASON_HORIZON_MS) return { intervalS: cfg.idleS, reason: 'idle' };
   return { intervalS: cfg.offseasonS, reason: 'offseason' };
 }

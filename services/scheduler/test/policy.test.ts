@@ -23,6 +23,27 @@ describe('interval policy', () => {
     expect(intervalFor(undefined, NOW, cfg)).toEqual({ intervalS: 60, reason: 'unknown' });
   });
 
+  it.each([
+    ['just now', '2026-11-28T19:04:11.201Z'],
+    ['4 minutes ago', '2026-11-28T19:00:00Z'],
+    ['2 hours ago', '2026-11-28T17:04:11Z'],
+    ['exactly 12 hours ago', '2026-11-28T07:04:11.201Z'],
+  ])('polls at the live pace for a kickoff that came %s with no game live yet (a delayed start)', (_when, kickoff) => {
+    expect(intervalFor({ hasLiveGames: false, nextKickoff: kickoff }, NOW, cfg)).toEqual({ intervalS: 60, reason: 'kickoff' });
+  });
+
+  it('never sleeps through the offseason interval for a kickoff that came less than 12 hours ago', () => {
+    for (let agoMin = 0; agoMin <= 12 * 60; agoMin += 7) {
+      const kickoff = new Date(NOW - agoMin * 60_000).toISOString();
+      expect(intervalFor({ hasLiveGames: false, nextKickoff: kickoff }, NOW, cfg).intervalS).toBe(60);
+    }
+  });
+
+  it('takes a kickoff more than 12 hours past as stale, not imminent: the idle pace, as before', () => {
+    expect(intervalFor({ hasLiveGames: false, nextKickoff: '2026-11-28T07:04:11.200Z' }, NOW, cfg)).toEqual({ intervalS: 300, reason: 'idle' });
+    expect(intervalFor({ hasLiveGames: false, nextKickoff: '2026-11-20T00:00:00Z' }, NOW, cfg)).toEqual({ intervalS: 300, reason: 'idle' });
+  });
+
   it('honours configured intervals', () => {
     expect(intervalFor({ hasLiveGames: true, nextKickoff: null }, NOW, { ...cfg, liveS: 15 }).intervalS).toBe(15);
   });
@@ -63,6 +84,12 @@ describe('slots', () => {
   it('does not wake for a kickoff that comes after the next slot anyway', () => {
     const d = decide({ hasLiveGames: false, nextKickoff: '2026-11-28T20:00:00Z' }, NOW, cfg);
     expect(d.reason).toBe('idle');
+    expect(new Date(d.nextSlotMs).toISOString()).toBe('2026-11-28T19:05:00.000Z');
+  });
+
+  it('ticks at the next live slot while a game is late to start', () => {
+    const d = decide({ hasLiveGames: false, nextKickoff: '2026-11-28T18:30:00Z' }, NOW, cfg);
+    expect(d).toMatchObject({ intervalS: 60, reason: 'kickoff' });
     expect(new Date(d.nextSlotMs).toISOString()).toBe('2026-11-28T19:05:00.000Z');
   });
 

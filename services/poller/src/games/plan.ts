@@ -4,6 +4,12 @@ import type { LeagueRef } from '../config.js';
 import type { GameRecord } from './revisions.js';
 
 const FINAL_WATCH_MS = 72 * 3600_000;
+/**
+ * A `pre` game whose kickoff has passed is a delayed start, about to begin: it stays the next
+ * kickoff (in the past) so that the scheduler keeps polling for it. Beyond this it is stale
+ * data (ESPN never updated the game), not an imminent start.
+ */
+export const DELAYED_START_MS = 12 * 3600_000;
 
 export interface PlannedRequest {
   league: LeagueRef;
@@ -44,7 +50,12 @@ export function planPoll(opts: {
   return out;
 }
 
-/** What the scheduler and the api need to know after a poll, from the revisions. */
+/**
+ * What the scheduler and the api need to know after a poll, from the revisions.
+ * `nextKickoff` is the kickoff of the next game to start: the earliest `pre` game not
+ * postponed or canceled, a delayed start (kickoff passed less than DELAYED_START_MS ago,
+ * still `pre`) included, so it may lie in the past.
+ */
 export function summarise(opts: { now: number; leagues: LeagueRef[]; records: Iterable<GameRecord> }): {
   liveGameCount: number;
   nextKickoff: string | null;
@@ -59,7 +70,7 @@ export function summarise(opts: { now: number; leagues: LeagueRef[]; records: It
     if (game.status.state === 'in' && current.has(easternDate(game.kickoff))) live++;
     if (game.status.state === 'pre' && !isVoid(game)) {
       const k = Date.parse(game.kickoff);
-      if (k > opts.now && k < next) next = k;
+      if (k >= opts.now - DELAYED_START_MS && k < next) next = k;
     }
   }
   return { liveGameCount: live, nextKickoff: Number.isFinite(next) ? new Date(next).toISOString() : null };
