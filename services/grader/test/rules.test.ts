@@ -13,7 +13,7 @@ describe('gradePick', () => {
   });
 
   it('treats a final without both scores as void rather than guessing', () => {
-    expect(outcomeOf({ state: 'final', homeTeamId: HOME, awayTeamId: AWAY, homeScore: 21, awayScore: null }, -3, true)).toBe('void');
+    expect(outcomeOf({ state: 'final', homeTeamId: HOME, awayTeamId: AWAY, homeScore: 21, awayScore: null }, -3)).toBe('void');
   });
 });
 

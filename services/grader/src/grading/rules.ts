@@ -30,14 +30,14 @@ export interface PickChoice {
 }
 
 /**
- * Against the spread when the league plays the spread and locked one for this game:
- * home covers when home - away + spread > 0, away when < 0, a push at 0. Straight up
- * otherwise (a tie is a push).
+ * Against the spread when the league's game has a locked home spread: home covers when
+ * home - away + spread > 0, away when < 0, a push at 0. Straight up otherwise (a tie is a
+ * push). The league's againstTheSpread only decides which spread is locked when the game
+ * is put on its slate without one (see putLeagueGame).
  */
-export function outcomeOf(game: GradableGame, homeSpread: number | null, againstTheSpread: boolean): Outcome {
+export function outcomeOf(game: GradableGame, homeSpread: number | null): Outcome {
   if (game.state === 'void' || game.homeScore === null || game.awayScore === null) return 'void';
-  const spread = againstTheSpread && homeSpread !== null ? homeSpread : 0;
-  const margin = game.homeScore - game.awayScore + spread;
+  const margin = game.homeScore - game.awayScore + (homeSpread ?? 0);
   return margin > 0 ? 'home' : margin < 0 ? 'away' : 'push';
 }
 
@@ -51,7 +51,7 @@ export function gradePick(
   league: LeagueScoring,
   pick: PickChoice,
 ): { result: PickResult; points: number } {
-  const outcome = outcomeOf(game, homeSpread, league.againstTheSpread);
+  const outcome = outcomeOf(game, homeSpread);
   if (outcome === 'void' || (pick.teamId !== game.homeTeamId && pick.teamId !== game.awayTeamId)) {
     return { result: 'void', points: 0 };
   }
