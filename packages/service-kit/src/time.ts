@@ -6,9 +6,21 @@ const easternDay = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+// Intl formatting costs microseconds a call, and a poll asks for the day of every game's
+// kickoff (the same few hundred instants each time): remembered, bounded.
+const dayOfInstant = new Map<number, string>();
+
 /** YYYY-MM-DD in US Eastern time. */
 export function easternDate(at: Date | number | string): string {
-  return easternDay.format(typeof at === 'string' ? new Date(at) : at);
+  const ms = typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime();
+  if (Number.isNaN(ms)) return easternDay.format(new Date(NaN)); // throws the RangeError it always did
+  let day = dayOfInstant.get(ms);
+  if (day === undefined) {
+    day = easternDay.format(ms);
+    if (dayOfInstant.size >= 8192) dayOfInstant.clear();
+    dayOfInstant.set(ms, day);
+  }
+  return day;
 }
 
 /** YYYY-MM-DD plus n calendar days (no time zone involved). */

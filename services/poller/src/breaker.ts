@@ -36,9 +36,19 @@ export class BreakerOpenError extends Error {
   }
 }
 
+/** The shared record as read once, and what it says. */
+export interface LoadedBreaker {
+  snapshot: BreakerChanged;
+  record: StoredBreaker | undefined;
+}
+
 export interface PollBreaker {
-  /** runs one poll through the breaker; a rejected poll throws BreakerOpenError */
-  run<T>(poll: () => Promise<T>): Promise<T>;
+  /**
+   * Runs one poll through the breaker; a rejected poll throws BreakerOpenError. `loaded`:
+   * the record just read by load(), so that a poll reads the shared record once, not twice.
+   */
+  run<T>(poll: () => Promise<T>, loaded?: LoadedBreaker): Promise<T>;
+  load(): Promise<LoadedBreaker>;
   snapshot(): Promise<BreakerChanged>;
   dispose(): void;
 }
@@ -72,9 +82,12 @@ class SharedBreaker extends SlidingCountBreaker {
   }
 
   record: StoredBreaker = { state: { state: 'closed', timestamp: Date.now() }, requests: [], failures: 0, openedAt: null };
+  /** set when the record was read just before an execute: its getState need not read it again */
+  fresh = false;
 
   override async getState() {
-    this.record = (await this.store.load()) ?? this.record;
+    if (!this.fresh) this.record = (await this.store.load()) ?? this.record;
+    this.fresh = false;
     return { state: this.record.state, requests: this.record.requests };
   }
 
@@ -126,8 +139,8 @@ export function createPollBreaker(opts: {
    * have opened it (then nobody here has a timer to half-open it) or half-opened it
    * (then this replica's half-open counter is stale).
    */
-  const sync = async () => {
-    const r = (await opts.store.load()) ?? breaker.record;
+  const sync = async (loaded?: LoadedBreaker) => {
+    const r = (loaded ? loaded.record : await opts.store.load()) ?? breaker.record;
     breaker.record = r;
     if (r.state.timestamp !== lastSince) {
       lastSince = r.state.timestamp;
@@ -142,8 +155,10 @@ export function createPollBreaker(opts: {
   };
 
   return {
-    async run(poll) {
-      await sync();
+    async run(poll, loaded) {
+      await sync(loaded);
+      // mollitia's execute reads the state first: the record synced just now is it
+      breaker.fresh = true;
       // Count inside the circuit, before mollitia decides: its transition event then
       // carries the right count, and its own save persists it.
       const counted = async () => {
@@ -170,9 +185,12 @@ export function createPollBreaker(opts: {
         lastSince = breaker.record.state.timestamp;
       }
     },
+    async load() {
+      const record = await opts.store.load();
+      return { record, snapshot: snapshotOf(record ?? breaker.record) };
+    },
     async snapshot() {
-      const r = (await opts.store.load()) ?? breaker.record;
-      return snapshotOf(r);
+      return snapshotOf((await opts.store.load()) ?? breaker.record);
     },
     dispose() {
       circuit.dispose();

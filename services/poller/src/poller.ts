@@ -145,9 +145,14 @@ export async function startPoller(
     }
   };
 
+  // The future days' last poll only moves forward: while the last one this replica knows
+  // of is recent enough, the shared one is too, and the KV need not be read.
+  let futureKnownAt = 0;
   const futureDue = async (at: number): Promise<boolean> => {
+    if (at - futureKnownAt < config.idleS * 1000) return false;
     const e = await pollerKv.get(KEYS.futurePoll);
     const last = e && e.operation === 'PUT' ? e.json<{ at: number }>().at : 0;
+    futureKnownAt = Math.max(futureKnownAt, last);
     return at - last >= config.idleS * 1000;
   };
 
@@ -212,8 +217,16 @@ export async function startPoller(
     }
   };
 
+  // The games of an answer (one parse, see parsedByUrl) and the revision records they left
+  // once every one of them was published or found unchanged. The same games again with the
+  // same records cannot have changed: a repeated answer then costs no comparison at all.
+  const settled = new WeakMap<Game[], string>();
+  const recordsOf = (games: Game[]): string => games.map((g) => store.get(g.id)?.record.seq ?? 0).join(',');
+
   /** Publishes every changed game; returns how many were published. */
   const publishAll = async (games: Game[]): Promise<number> => {
+    if (settled.get(games) === recordsOf(games)) return 0;
+    let failed = false;
     const unique = [...new Map(games.map((g) => [g.id, g])).values()];
     const outcomes = await mapLimit(unique, PUBLISH_CONCURRENCY, async (game) => {
       try {
@@ -224,11 +237,14 @@ export async function startPoller(
         }
         return r.published;
       } catch (err) {
+        failed = true;
         log.error({ err, gameId: game.id }, 'game.changed not published');
         return false;
       }
     });
     metrics.tracked.set(store.size);
+    if (failed) settled.delete(games);
+    else settled.set(games, recordsOf(games));
     return outcomes.filter(Boolean).length;
   };
 
@@ -247,6 +263,7 @@ export async function startPoller(
     const changed = results.reduce((n, r) => n + r.changed, 0);
     if (includeFuture && !results.some((r) => r.req.future && r.error)) {
       await pollerKv.put(KEYS.futurePoll, JSON.stringify({ at }));
+      futureKnownAt = Math.max(futureKnownAt, at);
     }
     const summary = summarise({ now: at, leagues: config.espn.leagues, records: [...store.values()].map((s) => s.record) });
     const completed: PollCompleted = {
@@ -277,7 +294,8 @@ export async function startPoller(
   /** One poll, as a tick or poll-now asks: protection, breaker, requests, events. */
   const poll = async (trigger: PollTrigger, force = false): Promise<PollNowReply> => {
     const at = now();
-    const b = await breaker.snapshot();
+    const loaded = await breaker.load();
+    const b = loaded.snapshot;
     metrics.breakerState.set(b.state === 'closed' ? 0 : b.state === 'half-open' ? 1 : 2);
     if (b.state === 'open' && b.retryAt && Date.parse(b.retryAt) > at) {
       metrics.polls.inc({ trigger, outcome: 'skipped' });
@@ -293,7 +311,7 @@ export async function startPoller(
     metrics.lastPoll.set(at / 1000);
     const end = metrics.pollSeconds.startTimer();
     try {
-      const done = await breaker.run(() => runPoll(at, trigger));
+      const done = await breaker.run(() => runPoll(at, trigger), loaded);
       metrics.polls.inc({ trigger, outcome: 'ok' });
       metrics.lastSuccess.set(at / 1000);
       log.info({ trigger, gamesSeen: done.gamesSeen, changed: done.changed, live: done.liveGameCount, durationMs: done.durationMs }, 'poll completed');
