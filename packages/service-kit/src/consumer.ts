@@ -1,10 +1,8 @@
-import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerConfig, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import type { JsMsg } from '@nats-io/jetstream';
 import { ContractError, decode } from '@scores/contracts';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { TSchema, Static } from 'typebox';
 import { isRetryable } from './errors.js';
-import { ensureDurable, type DurableSpec } from './jetstream.js';
 import type { Logger } from './logger.js';
 import type { ServiceContext } from './service.js';
 
@@ -97,66 +95,7 @@ export function consumerMetrics(registry: Registry) {
   return m;
 }
 
-const CONSUMER_NOT_FOUND = 10014;
-
 export const defaultRetryDelayMs = (attempt: number) => Math.min(30_000, 250 * 2 ** Math.max(0, attempt - 1));
-
-/**
- * ensureDurable for a durable that reads its whole stream: when the filter is the
- * stream's only subject, the durable is provisioned without a filter (an existing one
- * loses it). Same messages, but nats-server 2.9 recounts a filtered consumer's pending
- * messages by scanning the stream's block and matching every subject, and in its
- * delivery loop it does so for message after message: ~4.5 ms of server CPU per message
- * on a 3,000-message stream, which held a drain to ~1,000 events/s (see
- * docs/performance.md). Unfiltered, it counts from sequence numbers.
- *
- * TODO(hoist): belongs beside ensureDurable in jetstream.ts (not this change's file).
- */
-export async function ensureStreamDurable(jsm: JetStreamManager, spec: DurableSpec): Promise<void> {
-  const { config: stream } = await jsm.streams.info(spec.stream);
-  if (stream.subjects.length !== 1 || stream.subjects[0] !== spec.filterSubject) return ensureDurable(jsm, spec);
-  const wanted: Partial<ConsumerConfig> = {
-    durable_name: spec.durable,
-    description: spec.description,
-    ack_policy: AckPolicy.Explicit,
-    ack_wait: nanos(spec.ackWaitMs),
-    max_deliver: spec.maxDeliver ?? -1,
-    max_ack_pending: spec.maxAckPending ?? 1000,
-    deliver_policy: spec.deliver === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
-  };
-  let current: ConsumerConfig | undefined;
-  try {
-    current = (await jsm.consumers.info(spec.stream, spec.durable)).config;
-  } catch (err) {
-    if (!(err instanceof JetStreamApiError && err.code === CONSUMER_NOT_FOUND)) throw err;
-  }
-  if (!current) {
-    try {
-      await jsm.consumers.add(spec.stream, wanted);
-    } catch (addErr) {
-      // another replica created it between our read and add
-      await jsm.consumers.info(spec.stream, spec.durable).catch(() => {
-        throw addErr;
-      });
-    }
-    return;
-  }
-  if (
-    current.filter_subject ||
-    current.ack_wait !== wanted.ack_wait ||
-    current.max_deliver !== wanted.max_deliver ||
-    current.max_ack_pending !== wanted.max_ack_pending
-  ) {
-    // an undefined filter_subject is left out of the request, and the server drops the filter
-    await jsm.consumers.update(spec.stream, spec.durable, {
-      ack_wait: wanted.ack_wait,
-      max_deliver: wanted.max_deliver,
-      max_ack_pending: wanted.max_ack_pending,
-      description: wanted.description,
-      filter_subject: undefined,
-    });
-  }
-}
 
 /** A wake-up between the fetch loop and the batch loop (single-threaded: no lost wake-ups). */
 class Signal {

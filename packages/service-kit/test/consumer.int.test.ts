@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CleanupTick, encode, streamSpecs, subjects } from '@scores/contracts';
 import { freshNamespace, quietPeriod, testContext, waitFor } from '../../testkit/src/index.js'; // testkit depends on service-kit
 import { ServiceError } from '../src/errors.js';
-import { ensureDurable } from '../src/jetstream.js';
-import { ensureStreamDurable, runDurableConsumer } from '../src/consumer.js';
+import { ensureDurable, ensureStreamDurable } from '../src/jetstream.js';
+import { runDurableConsumer } from '../src/consumer.js';
 
 describe('durable consumer', () => {
   let ctx: Awaited<ReturnType<typeof testContext>>;
